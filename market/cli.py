@@ -1,0 +1,26 @@
+"""Command-line commands, registered on ``flask --app market``."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from market.extensions import db
+
+
+@click.command("load-banks")
+@with_appcontext
+def load_banks_command() -> None:
+    """Load or refresh the bank directory from the project's data file."""
+    from market.registry.banks import sync_bank_directory
+
+    added, updated = sync_bank_directory()
+    db.session.commit()
+    click.echo(f"bank directory: {added} added, {updated} updated")
+
+
+def register(app: Flask) -> None:
+    from market.demo.cli import demo_command
+
+    app.cli.add_command(load_banks_command)
+    app.cli.add_command(demo_command)

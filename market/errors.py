@@ -1,0 +1,34 @@
+"""Error pages: a database that is down gives a 503 page, never a traceback."""
+from flask import Flask, jsonify, render_template, request
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from market.extensions import db
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def render_error(status: int, title: str, message: str = ""):
+    if wants_json():
+        return jsonify(status=status, title=title, detail=message), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_error(error.code or 500, error.name, error.description or "")
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(error: Exception):
+        db.session.rollback()
+        app.logger.error("database error: %s", error)
+        return render_error(503, "Service Unavailable", "database")
+
+    @app.errorhandler(500)
+    def internal_error(error: Exception):
+        db.session.rollback()
+        return render_error(500, "Internal Server Error")

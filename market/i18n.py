@@ -1,0 +1,60 @@
+"""Language, money and dates the Vietnamese way (1.234.567 ₫, 28/11/2026), English available."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.numbers import format_decimal
+from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
+from flask_babel import format_datetime, get_locale
+
+from market import PROJECT_ROOT
+from market.extensions import babel
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def money(amount: int | None) -> str:
+    """VND has no minor unit; the grouping follows the language (1.234.567 ₫ in Vietnamese)."""
+    if amount is None:
+        return ""
+    return f"{format_decimal(amount, locale=str(get_locale()))}\u00a0₫"
+
+
+def short_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "dd/MM/yyyy")
+    return value.strftime("%d/%m/%Y")
+
+
+def short_datetime(value: datetime | None) -> str:
+    return "" if value is None else format_datetime(value, "HH:mm dd/MM/yyyy")
+
+
+@bp.get("/language/<code>")
+def choose_language(code: str):
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    target = request.referrer or ""
+    if not target.startswith(request.host_url):
+        target = url_for("home.index")
+    return redirect(target)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(PROJECT_ROOT / "market" / "translations"),
+    )
+    app.jinja_env.filters.update(money=money, date=short_date, datetime=short_datetime)
+    app.context_processor(lambda: {"current_locale": str(get_locale())})
+    app.register_blueprint(bp)

@@ -1,0 +1,29 @@
+"""SQLAlchemy 2 typed models. Importing this package registers every table on the metadata."""
+from market.models.audit import AuditEvent
+from market.models.banking import AccountKind, AccountSource, Bank, BankAccount
+from market.models.base import Base, utcnow
+from market.models.geography import AdminUnit, UnitLevel
+from market.models.registry import GoodsCategory, Market, Stall, StallStatus
+from market.models.users import Role, User, user_market
+from market.models.vendors import Tenancy, Vendor
+
+__all__ = [
+    "AccountKind",
+    "AccountSource",
+    "AdminUnit",
+    "AuditEvent",
+    "Bank",
+    "BankAccount",
+    "Base",
+    "GoodsCategory",
+    "Market",
+    "Role",
+    "Stall",
+    "StallStatus",
+    "Tenancy",
+    "UnitLevel",
+    "User",
+    "Vendor",
+    "user_market",
+    "utcnow",
+]

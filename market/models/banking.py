@@ -1,0 +1,97 @@
+"""The bank directory and vendors' bank accounts (versioned, never edited in place)."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Optional
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from market.models.base import UTCDateTime, db, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from market.models.vendors import Vendor
+
+
+class Bank(db.Model):
+    """A NAPAS member bank or wallet, keyed by its BIN (loaded from the codec's data file)."""
+
+    __tablename__ = "bank"
+
+    bin: Mapped[str] = mapped_column(String(6), primary_key=True)
+    code: Mapped[str] = mapped_column(String(20))
+    short_name: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(200))
+    vietqr: Mapped[bool] = mapped_column(default=True)
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    note: Mapped[str] = mapped_column(String(255), default="")
+
+    def __repr__(self) -> str:
+        return f"<Bank {self.bin} {self.short_name}>"
+
+
+class AccountKind(enum.StrEnum):
+    ACCOUNT = "account"  # service QRIBFTTA
+    CARD = "card"  # service QRIBFTTC
+
+
+class AccountSource(enum.StrEnum):
+    TYPED = "typed"
+    QR_PHOTO = "qr_photo"
+    IMPORT = "import"
+
+
+class BankAccount(db.Model):
+    """One version of a vendor's receiving account.
+
+    A change retires the current version (``retired_at``) and adds a new one with the next
+    ``version``; rows are never updated in place, so signs and audits keep pointing at what
+    was printed.
+    """
+
+    __tablename__ = "bank_account"
+    __table_args__ = (
+        UniqueConstraint("vendor_id", "version"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        # One current version per vendor.
+        Index(
+            "uq_bank_account_current_per_vendor",
+            "vendor_id",
+            unique=True,
+            sqlite_where=text("retired_at IS NULL"),
+            postgresql_where=text("retired_at IS NULL"),
+        ),
+        Index("ix_bank_account_number", "account_number", "bank_bin"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"))
+    version: Mapped[int] = mapped_column(default=1)
+    bank_bin: Mapped[str] = mapped_column(ForeignKey("bank.bin"))
+    account_number: Mapped[str] = mapped_column(String(19))
+    holder_name: Mapped[str] = mapped_column(String(50))
+    kind: Mapped[AccountKind] = mapped_column(str_enum(AccountKind, 8), default=AccountKind.ACCOUNT)
+    source: Mapped[AccountSource] = mapped_column(
+        str_enum(AccountSource, 10), default=AccountSource.TYPED
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    retired_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    vendor: Mapped[Vendor] = relationship(back_populates="accounts")
+    bank: Mapped[Bank] = relationship()
+
+    @property
+    def is_current(self) -> bool:
+        return self.retired_at is None
+
+    def __repr__(self) -> str:
+        return f"<BankAccount v{self.version} of vendor {self.vendor_id}>"

@@ -1,0 +1,33 @@
+"""Administrative units: one self-referencing hierarchy, so the 2025 mergers fit."""
+from __future__ import annotations
+
+import enum
+from typing import Optional
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from market.models.base import db, str_enum
+
+
+class UnitLevel(enum.StrEnum):
+    PROVINCE = "province"
+    DISTRICT = "district"  # older data still names districts (huyện/quận)
+    COMMUNE = "commune"  # xã, phường, thị trấn
+
+
+class AdminUnit(db.Model):
+    __tablename__ = "admin_unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    level: Mapped[UnitLevel] = mapped_column(str_enum(UnitLevel))
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("admin_unit.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    parent: Mapped[Optional[AdminUnit]] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[AdminUnit]] = relationship(back_populates="parent")
+
+    def __repr__(self) -> str:
+        return f"<AdminUnit {self.code} {self.name}>"

@@ -1,0 +1,1 @@
+"""The registry: markets, stalls, vendors, tenancies and bank accounts."""

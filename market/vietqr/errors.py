@@ -1,0 +1,29 @@
+"""Errors raised by the VietQR codec, each naming the field at fault in two languages."""
+
+from __future__ import annotations
+
+
+class VietQRError(ValueError):
+    """Input the codec refuses: ``field`` names the culprit, messages say why.
+
+    ``field`` is a keyword argument name on the way in (``"account"``, ``"amount"``)
+    and a tag path on the way out (``"38.01.00"``, ``"63"``, or ``"payload"``).
+    """
+
+    def __init__(self, field: str, message_vi: str, message_en: str) -> None:
+        super().__init__(f"{field}: {message_en}")
+        self.field = field
+        self.message_vi = message_vi
+        self.message_en = message_en
+
+    def to_dict(self) -> dict[str, str]:
+        """The error as plain data, for JSON answers."""
+        return {"field": self.field, "message_vi": self.message_vi, "message_en": self.message_en}
+
+
+class PayloadError(VietQRError):
+    """A payload text that is not well-formed EMVCo merchant-presented data."""
+
+
+class ImageError(VietQRError):
+    """Image bytes that cannot be opened as a picture."""

@@ -1,0 +1,85 @@
+"""Test set-up: one database per run (SQLite by default, PostgreSQL when
+``MARKET_TEST_DATABASE_URL`` is set), built by the migrations, emptied after every test."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from market import create_app
+from market.extensions import db
+
+# Reference data loaded once per run and kept between tests.
+KEPT_TABLES = {"bank", "alembic_version"}
+
+
+def test_database_url(tmp_path_factory) -> str:
+    url = os.environ.get("MARKET_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def reset_postgresql_schema() -> None:
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "DATABASE_URL": test_database_url(tmp_path_factory),
+        }
+    )
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            reset_postgresql_schema()
+        upgrade()
+        from market.registry.banks import sync_bank_directory
+
+        sync_bank_directory()
+        db.session.commit()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _app_context(request):
+    """Every test that uses the app gets its own context and an empty database afterwards."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+        empty_tables()
+
+
+def empty_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEPT_TABLES]
+    with db.engine.begin() as connection:
+        for table in tables:
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def cli(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def is_postgresql(app) -> bool:
+    return db.engine.dialect.name == "postgresql"
