@@ -1,0 +1,68 @@
+"""Recording audit events: who changed what, when, old → new."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import inspect
+
+from market.extensions import db
+from market.models import AuditEvent
+
+
+def snapshot(obj: Any, fields: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The column values of a model instance as JSON-ready data (for ``old``/``new``)."""
+    mapper = inspect(type(obj))
+    names = fields or tuple(c.key for c in mapper.column_attrs)
+    return {name: _plain(getattr(obj, name)) for name in names}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    return value
+
+
+def record(
+    action: str,
+    entity: str,
+    entity_id: Any,
+    *,
+    market_id: int | None = None,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+    actor_label: str = "",
+) -> AuditEvent:
+    """Add an audit event in the current transaction; the caller's commit makes it durable.
+
+    The actor is the signed-in user when there is one; otherwise ``actor_label`` says who
+    acted ("vendor link", "scheduler", "cli").
+    """
+    actor_id = None
+    if has_request_context() and current_user.is_authenticated:
+        actor_id = current_user.id
+    if old is not None and new is not None:
+        changed = {k for k in new if old.get(k) != new.get(k)}
+        old = {k: v for k, v in old.items() if k in changed}
+        new = {k: v for k, v in new.items() if k in changed}
+    event = AuditEvent(
+        actor_id=actor_id,
+        actor_label=actor_label,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        market_id=market_id,
+        old=old,
+        new=new,
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
