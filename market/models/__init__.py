@@ -4,6 +4,7 @@ from market.models.banking import AccountKind, AccountSource, Bank, BankAccount
 from market.models.base import Base, utcnow
 from market.models.geography import AdminUnit, UnitLevel
 from market.models.registry import GoodsCategory, Market, Stall, StallStatus
+from market.models.signs import Sign, SignFormat, SignPrint
 from market.models.users import Role, User, user_market
 from market.models.vendors import Tenancy, Vendor
 
@@ -18,6 +19,9 @@ __all__ = [
     "GoodsCategory",
     "Market",
     "Role",
+    "Sign",
+    "SignFormat",
+    "SignPrint",
     "Stall",
     "StallStatus",
     "Tenancy",
