@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from market.auth import routes  # noqa: E402,F401  (registers the views on bp)
+from market.auth import routes  # noqa: F401  (registers the views on bp)

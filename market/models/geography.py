@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import enum
-from typing import Optional
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,10 +22,10 @@ class AdminUnit(db.Model):
     code: Mapped[str] = mapped_column(String(12), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     level: Mapped[UnitLevel] = mapped_column(str_enum(UnitLevel))
-    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("admin_unit.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
 
-    parent: Mapped[Optional[AdminUnit]] = relationship(remote_side=[id], back_populates="children")
+    parent: Mapped[AdminUnit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[AdminUnit]] = relationship(back_populates="parent")
 
     def __repr__(self) -> str:

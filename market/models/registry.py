@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
@@ -89,7 +89,7 @@ class Market(db.Model):
     address: Mapped[str] = mapped_column(String(255), default="")
     commune_id: Mapped[int] = mapped_column(ForeignKey("admin_unit.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    retired_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     commune: Mapped[AdminUnit] = relationship()
     stalls: Mapped[list[Stall]] = relationship(back_populates="market")
@@ -111,7 +111,7 @@ class Stall(db.Model):
     code: Mapped[str] = mapped_column(String(20))
     zone: Mapped[str] = mapped_column(String(40), default="")
     row: Mapped[str] = mapped_column(String(20), default="")
-    number: Mapped[Optional[int]]
+    number: Mapped[int | None]
     category: Mapped[GoodsCategory] = mapped_column(str_enum(GoodsCategory, 20))
     status: Mapped[StallStatus] = mapped_column(
         str_enum(StallStatus, 12), default=StallStatus.OPERATING, index=True

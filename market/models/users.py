@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
@@ -41,12 +41,12 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(str_enum(Role, 10))
     # A commune user's area; board and team users are scoped by ``markets``.
-    admin_unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("admin_unit.id"))
+    admin_unit_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    admin_unit: Mapped[Optional[AdminUnit]] = relationship()
+    admin_unit: Mapped[AdminUnit | None] = relationship()
     markets: Mapped[list[Market]] = relationship(secondary=user_market)
 
     def set_password(self, password: str) -> None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -25,9 +25,9 @@ class Vendor(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     shop_name: Mapped[str] = mapped_column(String(120), default="")
-    phone: Mapped[Optional[str]] = mapped_column(String(20))
-    birth_year: Mapped[Optional[int]]
-    consent_on: Mapped[Optional[date]]
+    phone: Mapped[str | None] = mapped_column(String(20))
+    birth_year: Mapped[int | None]
+    consent_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tenancies: Mapped[list[Tenancy]] = relationship(back_populates="vendor")
@@ -63,7 +63,7 @@ class Tenancy(db.Model):
     stall_id: Mapped[int] = mapped_column(ForeignKey("stall.id"), index=True)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"), index=True)
     start_on: Mapped[date]
-    end_on: Mapped[Optional[date]]
+    end_on: Mapped[date | None]
 
     stall: Mapped[Stall] = relationship(back_populates="tenancies")
     vendor: Mapped[Vendor] = relationship(back_populates="tenancies")
