@@ -1,0 +1,116 @@
+"""Vendors' bank accounts: versioned, never edited in place."""
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from market import audit
+from market.extensions import db
+from market.models import AccountKind, AccountSource, Bank, BankAccount, Sign, Vendor, utcnow
+from market.registry.errors import RegistryError
+from market.registry.services import checks
+from market.registry.services.vendors import vendor_market_id
+from market.vietqr import VietQRError, encode, get_bank, holder_name
+
+ACCOUNT_FIELDS = ("vendor_id", "version", "bank_bin", "account_number", "holder_name", "kind",
+                  "source")
+HOLDER_CHARACTERS = re.compile(r"^[A-Z0-9 .&'-]+$")
+
+
+def current_account(vendor: Vendor) -> BankAccount | None:
+    """The vendor's current account version (the one signs are printed for), if any."""
+    return db.session.scalar(
+        select(BankAccount).where(BankAccount.vendor_id == vendor.id,
+                                  BankAccount.retired_at.is_(None))
+    )
+
+
+def clean_account_number(value: str | None) -> str:
+    """Spaces, dots and dashes people type between digit groups are dropped."""
+    return re.sub(r"[\s.\-]", "", value or "")
+
+
+def check_account(bank_bin: str, account_number: str, holder: str,
+                  kind: AccountKind) -> tuple[str, str, str]:
+    """The clean (BIN, number, holder) or a RegistryError naming the field at fault."""
+    bank_bin = (bank_bin or "").strip()
+    if get_bank(bank_bin) is None or db.session.get(Bank, bank_bin) is None:
+        raise RegistryError("bank_bin", _l("Vui lòng chọn một ngân hàng trong danh sách."))
+    number = clean_account_number(account_number)
+    if not number:
+        raise RegistryError("account_number", _l("Vui lòng nhập số tài khoản."))
+    try:
+        encode(bank_bin, number, service=AccountKind(kind).value)
+    except VietQRError:
+        if kind == AccountKind.CARD:
+            message = _l("Số thẻ chỉ gồm chữ số, tối đa 19 chữ số.")
+        else:
+            message = _l("Số tài khoản chỉ gồm chữ số và chữ cái không dấu, tối đa 19 ký tự.")
+        raise RegistryError("account_number", message) from None
+    name = holder_name(holder or "")
+    if not name:
+        raise RegistryError("holder_name", _l("Vui lòng nhập tên chủ tài khoản."))
+    if len(name) > 50 or not HOLDER_CHARACTERS.match(name):
+        raise RegistryError(
+            "holder_name", _l("Tên chủ tài khoản chỉ gồm chữ cái, tối đa 50 ký tự.")
+        )
+    return bank_bin, number, name
+
+
+def register_account(vendor: Vendor, *, bank_bin: str, account_number: str, holder_name: str,
+                     kind: AccountKind = AccountKind.ACCOUNT,
+                     source: AccountSource = AccountSource.TYPED) -> BankAccount:
+    """Make this the vendor's current account.
+
+    The same bank, number and holder as the current version returns that version unchanged.
+    Otherwise the current version is retired, version + 1 is added, the signs printed for the
+    old version are marked superseded, and the audit trail records old → new.
+    """
+    kind = checks.choice("kind", kind, AccountKind)
+    source = checks.choice("source", source, AccountSource)
+    bank_bin, number, name = check_account(bank_bin, account_number, holder_name, kind)
+    current = current_account(vendor)
+    if current is not None and (current.bank_bin, current.account_number, current.holder_name,
+                                current.kind) == (bank_bin, number, name, kind):
+        return current
+    old = None
+    version = 1
+    if current is not None:
+        old = audit.snapshot(current, ACCOUNT_FIELDS)
+        current.retired_at = utcnow()
+        db.session.flush()  # the old version leaves "current" before the new one arrives
+        for sign in db.session.scalars(select(Sign).where(
+                Sign.bank_account_id == current.id, Sign.superseded_at.is_(None))):
+            sign.superseded_at = current.retired_at
+        version = current.version + 1
+    else:
+        version = 1 + (db.session.scalar(
+            select(BankAccount.version).where(BankAccount.vendor_id == vendor.id)
+            .order_by(BankAccount.version.desc()).limit(1)
+        ) or 0)
+    account = BankAccount(vendor_id=vendor.id, version=version, bank_bin=bank_bin,
+                          account_number=number, holder_name=name, kind=kind, source=source)
+    db.session.add(account)
+    db.session.flush()
+    db.session.expire(vendor, ["accounts"])
+    audit.record("update" if old else "create", "bank_account", account.id,
+                 market_id=vendor_market_id(vendor), old=old,
+                 new=audit.snapshot(account, ACCOUNT_FIELDS))
+    return account
+
+
+def accounts_elsewhere(bank_bin: str, account_number: str,
+                       exclude_vendor_id: int | None = None) -> list[Vendor]:
+    """Other vendors whose current account is this one (to warn before registering it)."""
+    query = (
+        select(Vendor).join(BankAccount, BankAccount.vendor_id == Vendor.id)
+        .where(BankAccount.bank_bin == bank_bin,
+               BankAccount.account_number == clean_account_number(account_number),
+               BankAccount.retired_at.is_(None))
+        .order_by(Vendor.id)
+    )
+    if exclude_vendor_id is not None:
+        query = query.where(Vendor.id != exclude_vendor_id)
+    return list(db.session.scalars(query))
