@@ -52,13 +52,14 @@ def configure_login(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from market import auth, errors, health, home, navigation
+    from market import auth, errors, health, home, navigation, security
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     errors.init_app(app)
     navigation.init_app(app)
+    security.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
