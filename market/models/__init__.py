@@ -3,6 +3,7 @@ from market.models.audit import AuditEvent
 from market.models.banking import AccountKind, AccountSource, Bank, BankAccount
 from market.models.base import Base, utcnow
 from market.models.geography import AdminUnit, UnitLevel
+from market.models.links import VendorLink
 from market.models.registry import GoodsCategory, Market, Stall, StallStatus
 from market.models.signs import Sign, SignFormat, SignPrint
 from market.models.users import Role, User, user_market
@@ -28,6 +29,7 @@ __all__ = [
     "UnitLevel",
     "User",
     "Vendor",
+    "VendorLink",
     "user_market",
     "utcnow",
 ]
