@@ -58,7 +58,7 @@ def _directory() -> dict[str, Bank]:
 def _search_keys() -> tuple[tuple[Bank, str, str], ...]:
     keys = []
     for bank in _directory().values():
-        key = _fold(" | ".join((bank.bin, bank.code, bank.short_name, bank.name, bank.note)))
+        key = _fold(f"{bank.bin} | {bank.code} | {bank.short_name} | {bank.name} | {bank.note}")
         keys.append((bank, key, key.replace(" ", "")))
     return tuple(keys)
 

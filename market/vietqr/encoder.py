@@ -71,20 +71,17 @@ def encode(
         digits = _amount_digits(amount)
         body += f"54{len(digits):02d}{digits}"
     body += "5802VN"
-    for tag, field, value, limit, upper in (
-        ("59", "merchant_name", merchant_name, MAX_MERCHANT_NAME, True),
-        ("60", "merchant_city", merchant_city, MAX_MERCHANT_CITY, True),
-    ):
-        if value is not None and (text := _text(field, value, limit, transliterate=True, upper=upper)):
-            body += f"{tag}{len(text):02d}{text}"
+    if merchant_name is not None and (name := _text("merchant_name", merchant_name, MAX_MERCHANT_NAME, True, True)):
+        body += f"59{len(name):02d}{name}"
+    if merchant_city is not None and (city := _text("merchant_city", merchant_city, MAX_MERCHANT_CITY, True, True)):
+        body += f"60{len(city):02d}{city}"
     additional = ""
-    for tag, field, value, limit, transliterate in (
-        ("01", "bill", bill, MAX_BILL, False),
-        ("05", "reference", reference, MAX_REFERENCE, False),
-        ("08", "purpose", purpose, MAX_PURPOSE, True),
-    ):
-        if value is not None and (text := _text(field, value, limit, transliterate=transliterate)):
-            additional += f"{tag}{len(text):02d}{text}"
+    if bill is not None and (text := _text("bill", bill, MAX_BILL, False, False)):
+        additional = f"01{len(text):02d}{text}"
+    if reference is not None and (text := _text("reference", reference, MAX_REFERENCE, False, False)):
+        additional += f"05{len(text):02d}{text}"
+    if purpose is not None and (text := _text("purpose", purpose, MAX_PURPOSE, True, False)):
+        additional += f"08{len(text):02d}{text}"
     if additional:
         body += f"62{len(additional):02d}{additional}"
     body += "6304"
@@ -130,27 +127,29 @@ def _amount_digits(amount: object) -> str:
     )
 
 
-def _text(field: str, value: object, limit: int, *, transliterate: bool, upper: bool = False) -> str:
-    label_vi, label_en = _LABELS[field]
+def _text(field: str, value: object, limit: int, transliterate: bool, upper: bool) -> str:
+    """The payload form of a text argument, or a refusal naming the field."""
     if not isinstance(value, str):
+        label_vi, label_en = _LABELS[field]
         raise VietQRError(field, f"{label_vi} phải là chuỗi ký tự.", f"{label_en} must be text.")
     converted = to_ascii(value) if transliterate else value
     text = " ".join(converted.split())
     if upper:
         text = text.upper()
-    bad = next((ch for ch in text if not " " <= ch <= "~"), None)
-    if bad is not None:
+    if not (text.isascii() and text.isprintable()):
+        label_vi, label_en = _LABELS[field]
+        bad = next(ch for ch in text if not " " <= ch <= "~")
         raise VietQRError(
             field,
             f"{label_vi} có ký tự không dùng được trong mã QR: {bad!r}.",
             f"{label_en} has a character that a QR payload cannot carry: {bad!r}.",
         )
     if len(text) > limit:
-        after = " sau khi bỏ dấu" if converted != value else ""
-        after_en = " after removing diacritics" if after else ""
+        label_vi, label_en = _LABELS[field]
+        after_vi, after_en = (" sau khi bỏ dấu", " after removing diacritics") if converted != value else ("", "")
         raise VietQRError(
             field,
-            f"{label_vi} quá dài: {len(text)} ký tự{after}, tối đa {limit}. Hãy rút gọn.",
+            f"{label_vi} quá dài: {len(text)} ký tự{after_vi}, tối đa {limit}. Hãy rút gọn.",
             f"{label_en} is too long: {len(text)} characters{after_en}, at most {limit}. Please shorten it.",
         )
     return text
