@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 from market.models import GoodsCategory
 from market.vietqr import all_banks
@@ -57,6 +58,7 @@ BANK_SHARES = (
     ("VietinBank", 12, "1010", 12), ("MB Bank", 14, "0", 13), ("Techcombank", 7, "1903", 14),
     ("VPBank", 4, "", 9), ("LPBank", 3, "0", 12), ("ACB", 2, "", 8), ("TPBank", 1, "0", 11),
 )
+CUMULATIVE_SHARES = tuple(accumulate(share[1] for share in BANK_SHARES))
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,12 @@ def person(rng: random.Random) -> Person:
 
 
 def shop_name(rng: random.Random, person: Person, category: GoodsCategory) -> str:
-    """``"Rau sạch cô Hạnh"``: the goods, a title by age and sex, the given name."""
-    given = person.name.rsplit(" ", 1)[-1]
+    """``"Rau sạch cô Hạnh"``: the goods, then how customers address the vendor."""
+    return f"{rng.choice(SHOP_WORDS[category])} {address_form(person)}"
+
+
+def address_form(person: Person) -> str:
+    """``"cô Hạnh"``: a title by age and sex, then the given name."""
     year = person.birth_year or 1970
     if year < 1966:
         title = "bà" if person.female else "ông"
@@ -96,7 +102,7 @@ def shop_name(rng: random.Random, person: Person, category: GoodsCategory) -> st
         title = "cô" if person.female else "chú"
     else:
         title = "chị" if person.female else "anh"
-    return f"{rng.choice(SHOP_WORDS[category])} {title} {given}"
+    return f"{title} {person.name.rsplit(' ', 1)[-1]}"
 
 
 @cache
@@ -107,8 +113,6 @@ def bank_bins() -> dict[str, str]:
 
 def bank_account(rng: random.Random) -> tuple[str, str]:
     """A (BIN, account number) pair with a realistic spread of banks."""
-    bins = bank_bins()
-    short_name, _, prefix, length = rng.choices(BANK_SHARES, weights=[s[1] for s in BANK_SHARES])[0]
-    digits = "".join(rng.choice("0123456789") for _ in range(length - len(prefix)))
-    return bins[short_name], prefix + digits
-
+    short_name, _, prefix, length = rng.choices(BANK_SHARES, cum_weights=CUMULATIVE_SHARES)[0]
+    digits = length - len(prefix)
+    return bank_bins()[short_name], f"{prefix}{rng.randrange(10**digits):0{digits}d}"
