@@ -4,7 +4,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel.numbers import format_decimal
-from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_datetime, get_locale
 
 from market import PROJECT_ROOT
@@ -14,7 +23,8 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
-    chosen = session.get("lang")
+    # Commands and background threads have no session: they speak the default language.
+    chosen = session.get("lang") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]

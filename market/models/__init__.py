@@ -3,6 +3,7 @@ from market.models.audit import AuditEvent
 from market.models.banking import AccountKind, AccountSource, Bank, BankAccount
 from market.models.base import Base, utcnow
 from market.models.geography import AdminUnit, UnitLevel
+from market.models.imports import ImportJob, ImportStatus
 from market.models.links import VendorLink
 from market.models.registry import GoodsCategory, Market, Stall, StallStatus
 from market.models.signs import Sign, SignFormat, SignPrint
@@ -18,6 +19,8 @@ __all__ = [
     "BankAccount",
     "Base",
     "GoodsCategory",
+    "ImportJob",
+    "ImportStatus",
     "Market",
     "Role",
     "Sign",
