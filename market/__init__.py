@@ -52,11 +52,12 @@ def configure_login(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from market import auth, errors, health, home, navigation, security
+    from market import auth, errors, health, home, navigation, security, signs
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(signs.bp)
     errors.init_app(app)
     navigation.init_app(app)
     security.init_app(app)

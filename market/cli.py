@@ -22,8 +22,10 @@ def load_banks_command() -> None:
 def register(app: Flask) -> None:
     from market.backup import backup_command, restore_command
     from market.demo.cli import demo_command
+    from market.signs.cli import signs_cli
 
     app.cli.add_command(load_banks_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(signs_cli)

@@ -1,0 +1,25 @@
+"""Choosing which signs of a market to print."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField
+
+from market.models import SignFormat
+
+
+class SignBatchForm(FlaskForm):
+    format = SelectField(
+        _l("Khổ in"),
+        choices=[(f.value, f.label) for f in SignFormat],
+        default=SignFormat.A6.value,
+    )
+    zone = SelectField(_l("Khu"), choices=[], default="")
+    row = SelectField(_l("Dãy"), choices=[], default="")
+    missing_only = BooleanField(_l("Chỉ những gian hàng chưa có biển hiện hành"))
+
+    def offer(self, zones: list[str], rows: list[str]) -> None:
+        """Fill the zone and row choices with the market's own."""
+        everything = ("", str(_l("Tất cả")))
+        self.zone.choices = [everything] + [(z, z) for z in zones]
+        self.row.choices = [everything] + [(r, r) for r in rows]

@@ -1,0 +1,78 @@
+"""HTML print layouts to PDF with WeasyPrint: nothing fetched from outside, the stylesheet
+parsed once per process, big batches rendered in chunks (in parallel processes when
+there are several) and joined into one file."""
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+
+from pypdf import PdfWriter
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from market import PROJECT_ROOT
+
+STYLESHEET = PROJECT_ROOT / "templates" / "print" / "signs.css"
+
+
+def url_fetcher() -> URLFetcher:
+    """A fetcher that refuses every URL but inline ``data:`` ones: a sign depends on
+    nothing outside the document, and a crafted name cannot make the server fetch a URL."""
+    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+
+
+@cache
+def font_config() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@cache
+def stylesheet() -> CSS:
+    """The print stylesheet, parsed once per process."""
+    return CSS(filename=str(STYLESHEET), url_fetcher=url_fetcher(), font_config=font_config())
+
+
+def html_to_pdf(html: str) -> bytes:
+    """One HTML document (all the pages of a chunk) as PDF bytes."""
+    document = HTML(string=html, url_fetcher=url_fetcher())
+    return document.write_pdf(stylesheets=[stylesheet()], font_config=font_config())
+
+
+def render_chunks(chunks: Iterable[str], *, processes: int = 1,
+                  progress: Callable[[int], None] | None = None) -> bytes:
+    """Render HTML documents and join their pages, in order, into one PDF.
+
+    With ``processes`` > 1 the documents are rendered by that many forked workers (each
+    keeps its own parsed stylesheet); ``progress`` is called with each finished index.
+    """
+    chunks = list(chunks)
+    if len(chunks) == 1:
+        pdf = html_to_pdf(chunks[0])
+        if progress:
+            progress(0)
+        return pdf
+    stylesheet()  # parsed before forking, so the workers inherit it
+    processes = max(1, min(processes, len(chunks), os.cpu_count() or 1))
+    if processes == 1:
+        parts = (html_to_pdf(chunk) for chunk in chunks)
+        return join_pdfs(parts, progress)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        return join_pdfs(pool.map(html_to_pdf, chunks), progress)
+
+
+def join_pdfs(parts: Iterable[bytes], progress: Callable[[int], None] | None = None) -> bytes:
+    """Concatenate PDF documents page by page."""
+    writer = PdfWriter()
+    for index, part in enumerate(parts):
+        writer.append(io.BytesIO(part))
+        if progress:
+            progress(index)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
