@@ -91,7 +91,11 @@ def search_banks(text: str) -> list[Bank]:
     found = []
     for bank, key, compact_key in _search_keys():
         if query in key or compact in compact_key:
-            exact = compact in {_fold(bank.bin), _fold(bank.code), _fold(bank.short_name).replace(" ", "")}
+            exact = compact in {
+                _fold(bank.bin),
+                _fold(bank.code),
+                _fold(bank.short_name).replace(" ", ""),
+            }
             found.append((not exact, bank.short_name.casefold(), bank))
     found.sort(key=lambda item: item[:2])
     return [bank for _, _, bank in found]

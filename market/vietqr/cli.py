@@ -43,8 +43,18 @@ def qr() -> None:
 @click.option("--name", "merchant_name", help="Tên người nhận (59).")
 @click.option("--city", "merchant_city", help="Thành phố (60).")
 @click.option("--card", is_flag=True, help="Chuyển đến số thẻ (QRIBFTTC) thay vì số tài khoản.")
-@click.option("--svg", "svg_file", type=click.Path(dir_okay=False, path_type=Path), help="Ghi mã QR ra tệp SVG.")
-@click.option("--png", "png_file", type=click.Path(dir_okay=False, path_type=Path), help="Ghi mã QR ra tệp PNG.")
+@click.option(
+    "--svg",
+    "svg_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ghi mã QR ra tệp SVG.",
+)
+@click.option(
+    "--png",
+    "png_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ghi mã QR ra tệp PNG.",
+)
 @click.option("--size-mm", default=40.0, show_default=True, help="Cỡ mã trong tệp SVG (mm).")
 @click.option("--size-px", default=600, show_default=True, help="Cỡ tối đa của ảnh PNG (điểm ảnh).")
 def encode_command(
@@ -76,7 +86,9 @@ def encode_command(
             merchant_city=merchant_city,
         )
         if svg_file is not None:
-            svg_file.write_text(render_svg(payload, size_mm=size_mm, xml_declaration=True), encoding="utf-8")
+            svg_file.write_text(
+                render_svg(payload, size_mm=size_mm, xml_declaration=True), encoding="utf-8"
+            )
         if png_file is not None:
             png_file.write_bytes(render_png(payload, size_px=size_px))
     except VietQRError as error:

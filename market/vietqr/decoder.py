@@ -52,9 +52,21 @@ _ADDITIONAL_NAMES = {
     "08": "Purpose of transaction",
     "09": "Additional consumer data request",
 }
-_MERCHANT_ACCOUNT_NAMES = {"00": "Globally unique identifier", "01": "Payment network data", "02": "Service code"}
-_NAPAS_NAMES = {"01": "Beneficiary organisation", "01.00": "Acquirer ID (bank BIN)", "01.01": "Account or card number"}
-_LANGUAGE_NAMES = {"00": "Language preference", "01": "Merchant name, alternate language", "02": "Merchant city, alternate language"}
+_MERCHANT_ACCOUNT_NAMES = {
+    "00": "Globally unique identifier",
+    "01": "Payment network data",
+    "02": "Service code",
+}
+_NAPAS_NAMES = {
+    "01": "Beneficiary organisation",
+    "01.00": "Acquirer ID (bank BIN)",
+    "01.01": "Account or card number",
+}
+_LANGUAGE_NAMES = {
+    "00": "Language preference",
+    "01": "Merchant name, alternate language",
+    "02": "Merchant city, alternate language",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +107,9 @@ class Payload:
             children[path.rpartition(".")[0]].append(path)
 
         def build(path: str) -> Field:
-            return Field(path.rpartition(".")[2], self.values[path], tuple(build(c) for c in children[path]))
+            return Field(
+                path.rpartition(".")[2], self.values[path], tuple(build(c) for c in children[path])
+            )
 
         return tuple(build(path) for path in children[""])
 
@@ -342,7 +356,9 @@ def _refuse_duplicate(text: str, prefix: str) -> None:
     while True:
         path = prefix + text[i : i + 2]
         if path in seen:
-            raise PayloadError(path, f"Trường {path} xuất hiện hai lần.", f"Field {path} appears twice.")
+            raise PayloadError(
+                path, f"Trường {path} xuất hiện hai lần.", f"Field {path} appears twice."
+            )
         seen.add(path)
         i += 4 + int(text[i + 2 : i + 4])
 
@@ -363,7 +379,9 @@ def _check_frame(text: str, values: dict[str, str]) -> None:
         )
     if not _HEX.issuperset(written):
         raise PayloadError(
-            "63", f"Mã kiểm tra CRC {written!r} không phải số hex.", f"CRC {written!r} is not hexadecimal."
+            "63",
+            f"Mã kiểm tra CRC {written!r} không phải số hex.",
+            f"CRC {written!r} is not hexadecimal.",
         )
     computed = crc_hqx(text[:-4].encode("ascii"), 0xFFFF)
     if int(written, 16) != computed:
@@ -385,7 +403,9 @@ def _check_content(values: dict[str, str]) -> tuple[str, str | None]:
         )
     currency = values.get("53")
     if currency is not None and not (len(currency) == 3 and currency.isdigit()):
-        raise PayloadError("53", "Mã tiền tệ phải gồm 3 chữ số.", "The currency must be a 3-digit ISO 4217 code.")
+        raise PayloadError(
+            "53", "Mã tiền tệ phải gồm 3 chữ số.", "The currency must be a 3-digit ISO 4217 code."
+        )
     amount = values.get("54")
     if amount is not None:
         _check_amount(amount, dong=currency is None or currency == "704")
@@ -431,7 +451,9 @@ def _check_beneficiary(values: dict[str, str], *, card: bool) -> str:
         )
     if len(number) > MAX_ACCOUNT or not (number.isdigit() if card else _ALNUM.issuperset(number)):
         what_vi, what_en = ("thẻ", "card") if card else ("tài khoản", "account")
-        chars_vi, chars_en = ("chữ số", "digits") if card else ("chữ số hoặc chữ cái", "digits or letters")
+        chars_vi, chars_en = (
+            ("chữ số", "digits") if card else ("chữ số hoặc chữ cái", "digits or letters")
+        )
         raise PayloadError(
             "38.01.01",
             f"Số {what_vi} {number!r} không hợp lệ (tối đa 19 {chars_vi}).",

@@ -71,14 +71,20 @@ def encode(
         digits = _amount_digits(amount)
         body += f"54{len(digits):02d}{digits}"
     body += "5802VN"
-    if merchant_name is not None and (name := _text("merchant_name", merchant_name, MAX_MERCHANT_NAME, True, True)):
+    if merchant_name is not None and (
+        name := _text("merchant_name", merchant_name, MAX_MERCHANT_NAME, True, True)
+    ):
         body += f"59{len(name):02d}{name}"
-    if merchant_city is not None and (city := _text("merchant_city", merchant_city, MAX_MERCHANT_CITY, True, True)):
+    if merchant_city is not None and (
+        city := _text("merchant_city", merchant_city, MAX_MERCHANT_CITY, True, True)
+    ):
         body += f"60{len(city):02d}{city}"
     additional = ""
     if bill is not None and (text := _text("bill", bill, MAX_BILL, False, False)):
         additional = f"01{len(text):02d}{text}"
-    if reference is not None and (text := _text("reference", reference, MAX_REFERENCE, False, False)):
+    if reference is not None and (
+        text := _text("reference", reference, MAX_REFERENCE, False, False)
+    ):
         additional += f"05{len(text):02d}{text}"
     if purpose is not None and (text := _text("purpose", purpose, MAX_PURPOSE, True, False)):
         additional += f"08{len(text):02d}{text}"
@@ -89,7 +95,12 @@ def encode(
 
 
 def _check_bin(bank_bin: object) -> None:
-    if not (isinstance(bank_bin, str) and len(bank_bin) == 6 and bank_bin.isascii() and bank_bin.isdigit()):
+    if not (
+        isinstance(bank_bin, str)
+        and len(bank_bin) == 6
+        and bank_bin.isascii()
+        and bank_bin.isdigit()
+    ):
         raise VietQRError(
             "bank_bin",
             f"Mã BIN ngân hàng phải gồm đúng 6 chữ số (nhận được {bank_bin!r}).",
@@ -146,7 +157,9 @@ def _text(field: str, value: object, limit: int, transliterate: bool, upper: boo
         )
     if len(text) > limit:
         label_vi, label_en = _LABELS[field]
-        after_vi, after_en = (" sau khi bỏ dấu", " after removing diacritics") if converted != value else ("", "")
+        after_vi, after_en = (
+            (" sau khi bỏ dấu", " after removing diacritics") if converted != value else ("", "")
+        )
         raise VietQRError(
             field,
             f"{label_vi} quá dài: {len(text)} ký tự{after_vi}, tối đa {limit}. Hãy rút gọn.",

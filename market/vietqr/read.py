@@ -74,7 +74,9 @@ def _load(image: object) -> Image.Image:
     if isinstance(image, Image.Image):
         return image.convert("L")
     if not isinstance(image, bytes | bytearray | memoryview):
-        raise ImageError("image", "Ảnh phải là dữ liệu PNG/JPEG.", "The image must be PNG or JPEG bytes.")
+        raise ImageError(
+            "image", "Ảnh phải là dữ liệu PNG/JPEG.", "The image must be PNG or JPEG bytes."
+        )
     if not image:
         raise ImageError("image", "Tệp ảnh trống.", "The image file is empty.")
     try:
@@ -82,7 +84,14 @@ def _load(image: object) -> Image.Image:
         picture.load()
         return ImageOps.exif_transpose(picture).convert("L")
     # Pillow reports damaged or foreign files through any of these, depending on the format.
-    except (OSError, SyntaxError, ValueError, EOFError, struct.error, Image.DecompressionBombError) as exc:
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+        struct.error,
+        Image.DecompressionBombError,
+    ) as exc:
         raise ImageError(
             "image",
             "Không mở được ảnh: tệp hỏng hoặc không phải ảnh PNG/JPEG.",

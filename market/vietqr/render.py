@@ -112,7 +112,9 @@ def _check_common(payload: object, error: object) -> None:
 def _check_size(name: str, size: object) -> None:
     if isinstance(size, bool) or not isinstance(size, int | float) or not 0 < size <= 10_000:
         raise VietQRError(
-            name, "Kích thước mã QR phải là số dương hợp lý.", "The QR size must be a sensible positive number."
+            name,
+            "Kích thước mã QR phải là số dương hợp lý.",
+            "The QR size must be a sensible positive number.",
         )
 
 
@@ -125,11 +127,15 @@ def _symbol(payload: str, error: str) -> segno.QRCode:
         ) from None
 
 
-def _svg(payload: str, size_mm: float, error: str, dark: str, light: str, xml_declaration: bool) -> str:
+def _svg(
+    payload: str, size_mm: float, error: str, dark: str, light: str, xml_declaration: bool
+) -> str:
     symbol = _symbol(payload, error)
     if xml_declaration:
         out = io.BytesIO()
-        symbol.save(out, kind="svg", border=QUIET_ZONE, omitsize=True, dark=dark, light=light, nl=False)
+        symbol.save(
+            out, kind="svg", border=QUIET_ZONE, omitsize=True, dark=dark, light=light, nl=False
+        )
         svg = out.getvalue().decode("utf-8")
     else:
         svg = symbol.svg_inline(border=QUIET_ZONE, omitsize=True, dark=dark, light=light)
@@ -140,7 +146,9 @@ def _png(payload: str, size_px: int, error: str, dark: str, light: str) -> bytes
     symbol = _symbol(payload, error)
     width, _ = symbol.symbol_size(scale=1, border=QUIET_ZONE)
     out = io.BytesIO()
-    symbol.save(out, kind="png", scale=max(1, size_px // width), border=QUIET_ZONE, dark=dark, light=light)
+    symbol.save(
+        out, kind="png", scale=max(1, size_px // width), border=QUIET_ZONE, dark=dark, light=light
+    )
     return out.getvalue()
 
 
@@ -159,7 +167,11 @@ def _rounded_image(payload: str, size_px: int, with_mark: bool) -> Image.Image:
     code.add_data(payload)
     code.make(fit=True)
     code.box_size = max(1, size_px // (code.modules_count + 2 * QUIET_ZONE))
-    options = {"embedded_image": _centre_mark(), "embedded_image_ratio": CENTRE_MARK_RATIO} if with_mark else {}
+    options = (
+        {"embedded_image": _centre_mark(), "embedded_image_ratio": CENTRE_MARK_RATIO}
+        if with_mark
+        else {}
+    )
     return code.make_image(
         image_factory=StyledPilImage, module_drawer=RoundedModuleDrawer(), **options
     ).get_image()
