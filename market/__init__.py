@@ -57,10 +57,17 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
+    register_registry_blueprints(app)
     app.register_blueprint(signs.bp)
     errors.init_app(app)
     navigation.init_app(app)
     security.init_app(app)
+
+
+def register_registry_blueprints(app: Flask) -> None:
+    from market import registry
+
+    app.register_blueprint(registry.bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -5,6 +5,7 @@ flushes (never commits) and records an audit event.
 """
 from market.registry.services.accounts import (
     accounts_elsewhere,
+    clean_account_number,
     current_account,
     register_account,
 )
@@ -27,6 +28,7 @@ from market.registry.services.vendors import (
 __all__ = [
     "accounts_elsewhere",
     "assign_tenant",
+    "clean_account_number",
     "create_market",
     "create_stall",
     "create_vendor",

@@ -1,0 +1,93 @@
+"""Read-side queries of the registry pages: stalls with their tenant and current account,
+searched, filtered and paged in a fixed number of statements whatever the page size."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import Select, and_, func, or_, select
+
+from market.extensions import db
+from market.models import BankAccount, Market, Stall, Tenancy, Vendor
+from market.registry.services.accounts import clean_account_number
+
+
+@dataclass
+class StallRow:
+    stall: Stall
+    market: Market
+    vendor: Vendor | None
+    account: BankAccount | None
+    step: Any = None
+
+
+@dataclass
+class Page:
+    rows: list[StallRow]
+    number: int
+    total: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def stalls_with_tenants() -> Select:
+    """Stall, market, open tenant and current account, one row per stall."""
+    return (
+        select(Stall, Market, Vendor, BankAccount)
+        .join(Market, Market.id == Stall.market_id)
+        .outerjoin(Tenancy, and_(Tenancy.stall_id == Stall.id, Tenancy.end_on.is_(None)))
+        .outerjoin(Vendor, Vendor.id == Tenancy.vendor_id)
+        .outerjoin(BankAccount, and_(BankAccount.vendor_id == Vendor.id,
+                                     BankAccount.retired_at.is_(None)))
+    )
+
+
+def search_condition(text: str):
+    """Stall code (prefix), vendor or shop name (anywhere), account number (prefix)."""
+    text = " ".join(text.split())
+    conditions = [
+        Stall.code.istartswith(text, autoescape=True),
+        Vendor.name.icontains(text, autoescape=True),
+        Vendor.shop_name.icontains(text, autoescape=True),
+    ]
+    number = clean_account_number(text)
+    if number.isalnum():
+        conditions.append(BankAccount.account_number.startswith(number, autoescape=True))
+    return or_(*conditions)
+
+
+def filtered(query: Select, *, q: str = "", zone: str = "", category: str = "",
+             status: str = "") -> Select:
+    if q.strip():
+        query = query.where(search_condition(q))
+    if zone:
+        query = query.where(Stall.zone == zone)
+    if category:
+        query = query.where(Stall.category == category)
+    if status:
+        query = query.where(Stall.status == status)
+    return query
+
+
+def page_of(query: Select, number: int) -> Page:
+    """One page of stall rows in floor-plan order, and the total count."""
+    per_page = current_app.config["PAGE_SIZE"]
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    number = min(max(1, number), max(1, math.ceil(total / per_page)))
+    rows = db.session.execute(
+        query.order_by(Stall.zone, Stall.row, Stall.number, Stall.code, Stall.id)
+        .limit(per_page).offset((number - 1) * per_page)
+    ).all()
+    return Page([StallRow(*row) for row in rows], number, total, per_page)
+
+
+def zones(market: Market) -> list[str]:
+    return list(db.session.scalars(
+        select(Stall.zone).where(Stall.market_id == market.id, Stall.zone != "")
+        .distinct().order_by(Stall.zone)
+    ))

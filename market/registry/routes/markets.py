@@ -1,0 +1,111 @@
+"""Markets: the list, one market's stalls table, create, edit, retire."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from wtforms import SelectChoice
+
+from market.auth.access import Action, market_or_404, requires, visible_markets
+from market.extensions import db
+from market.models import AdminUnit, Market, Stall, UnitLevel
+from market.registry import bp, queries
+from market.registry import services as registry
+from market.registry.errors import RegistryError
+from market.registry.forms import MarketForm, StallFilterForm, options
+from market.registry.ladder import step_choices, with_steps
+from market.registry.routes.common import page_number, show_error
+
+
+@bp.get("/markets")
+@requires(Action.READ)
+def markets():
+    per_page = 50
+    query = visible_markets().order_by(Market.name, Market.id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    number = page_number(request.args.get("page"))
+    rows = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
+    counts = dict(db.session.execute(
+        select(Stall.market_id, func.count()).where(Stall.market_id.in_([m.id for m in rows]))
+        .group_by(Stall.market_id)
+    ).all())
+    return render_template("registry/markets.html", markets=rows, counts=counts,
+                           number=number, pages=max(1, -(-total // per_page)))
+
+
+@bp.get("/markets/<int:market_id>")
+@requires(Action.READ)
+def market(market_id: int):
+    market = market_or_404(market_id)
+    filters = StallFilterForm(request.args)
+    filters.zone.choices = options([("", _("Mọi khu")), *((z, z) for z in queries.zones(market))])
+    filters.step.choices = step_choices(_("Mọi bước"))
+    query = queries.filtered(
+        queries.stalls_with_tenants().where(Stall.market_id == market.id),
+        q=filters.q.data or "", zone=filters.zone.data or "",
+        category=filters.category.data or "", status=filters.status.data or "",
+    )
+    page = with_steps(query, filters.step.data or "", page_number(request.args.get("page")),
+                      markets=[market.id])
+    return render_template("registry/market.html", market=market, filters=filters, page=page)
+
+
+def commune_choices() -> list[SelectChoice]:
+    units = db.session.scalars(
+        select(AdminUnit).where(AdminUnit.level == UnitLevel.COMMUNE, AdminUnit.active)
+        .order_by(AdminUnit.name)
+    )
+    return options((u.id, f"{u.name} ({u.code})") for u in units)
+
+
+@bp.route("/markets/new", methods=["GET", "POST"])
+@requires(Action.ADMINISTER)
+def new_market():
+    form = MarketForm()
+    form.commune_id.choices = commune_choices()
+    if form.validate_on_submit():
+        try:
+            market = registry.create_market(
+                code=form.code.data, name=form.name.data, market_class=form.market_class.data,
+                address=form.address.data, commune_id=form.commune_id.data)
+        except RegistryError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã thêm chợ %(name)s.", name=market.name), "info")
+            return redirect(url_for("registry.market", market_id=market.id))
+    return render_template("registry/market_form.html", form=form, market=None), \
+        400 if form.errors else 200
+
+
+@bp.route("/markets/<int:market_id>/edit", methods=["GET", "POST"])
+@requires(Action.EDIT_REGISTRY)
+def edit_market(market_id: int):
+    market = market_or_404(market_id, Action.EDIT_REGISTRY)
+    form = MarketForm(obj=market)
+    form.commune_id.choices = commune_choices()
+    if form.validate_on_submit():
+        try:
+            registry.update_market(
+                market, code=form.code.data, name=form.name.data,
+                market_class=form.market_class.data, address=form.address.data,
+                commune_id=form.commune_id.data)
+        except RegistryError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu thay đổi."), "info")
+            return redirect(url_for("registry.market", market_id=market.id))
+    return render_template("registry/market_form.html", form=form, market=market), \
+        400 if form.errors else 200
+
+
+@bp.post("/markets/<int:market_id>/retire")
+@requires(Action.ADMINISTER)
+def retire_market(market_id: int):
+    market = market_or_404(market_id, Action.ADMINISTER)
+    registry.retire_market(market)
+    db.session.commit()
+    flash(_("Đã ngừng theo dõi chợ %(name)s.", name=market.name), "info")
+    return redirect(url_for("registry.markets"))
