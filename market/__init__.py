@@ -52,13 +52,14 @@ def configure_login(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from market import auth, errors, health, home, navigation, security, signs
+    from market import auth, errors, health, home, monitor, navigation, security, signs
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     register_registry_blueprints(app)
     app.register_blueprint(signs.bp)
+    monitor.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
     security.init_app(app)

@@ -22,10 +22,14 @@ def load_banks_command() -> None:
 def register(app: Flask) -> None:
     from market.backup import backup_command, restore_command
     from market.demo.cli import demo_command
+    from market.jobs.scheduler import scheduler_command
+    from market.monitor.cli import monitor
     from market.signs.cli import signs_cli
 
     app.cli.add_command(load_banks_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(monitor)
+    app.cli.add_command(scheduler_command)
     app.cli.add_command(signs_cli)

@@ -19,6 +19,19 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
     "PAGE_SIZE": 50,
+    # The adoption ladder: windows and targets, overridden per market/commune by adoption_target.
+    "ADOPTION_INSPECTION_WINDOW_DAYS": 90,
+    "ADOPTION_ACTIVITY_WINDOW_DAYS": 30,
+    "ADOPTION_MIN_PAYMENTS": 1,
+    "ADOPTION_TARGET_REGISTERED_PCT": 100,
+    "ADOPTION_TARGET_DISPLAYED_PCT": 90,
+    "ADOPTION_TARGET_ACTIVE_PCT": 70,
+    # The monitor's scheduler (crontab fields, in TIMEZONE).
+    "MONITOR_FULL_CRON": "0 1 * * *",
+    "MONITOR_LIGHT_MINUTES": 15,
+    "MONITOR_ALERTS_CRON": "30 6 * * *",
+    "MONITOR_MISFIRE_GRACE_SECONDS": 3600,
+    "PAYMENT_WEBHOOK_MAX_SKEW_SECONDS": 300,
 }
 
 

@@ -1,7 +1,21 @@
 """SQLAlchemy 2 typed models. Importing this package registers every table on the metadata."""
+from market.models.adoption import (
+    AdoptionSnapshot,
+    AdoptionStep,
+    AdoptionTarget,
+    JobRun,
+)
 from market.models.audit import AuditEvent
 from market.models.banking import AccountKind, AccountSource, Bank, BankAccount
 from market.models.base import Base, utcnow
+from market.models.evidence import (
+    Alert,
+    Inspection,
+    PaymentActivity,
+    PaymentNotification,
+    PaymentPartner,
+    SelfReport,
+)
 from market.models.geography import AdminUnit, UnitLevel
 from market.models.imports import ImportJob, ImportStatus
 from market.models.links import VendorLink
@@ -14,6 +28,10 @@ __all__ = [
     "AccountKind",
     "AccountSource",
     "AdminUnit",
+    "AdoptionSnapshot",
+    "AdoptionStep",
+    "AdoptionTarget",
+    "Alert",
     "AuditEvent",
     "Bank",
     "BankAccount",
@@ -21,8 +39,14 @@ __all__ = [
     "GoodsCategory",
     "ImportJob",
     "ImportStatus",
+    "Inspection",
+    "JobRun",
     "Market",
+    "PaymentActivity",
+    "PaymentNotification",
+    "PaymentPartner",
     "Role",
+    "SelfReport",
     "Sign",
     "SignFormat",
     "SignPrint",

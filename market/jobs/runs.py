@@ -1,0 +1,78 @@
+"""Running a monitor job once: the run record, the lock, one transaction, commit or roll back.
+
+The run record is written on its own connection, so it survives a run that fails: the
+failed run's writes are rolled back and the previous snapshots stay as they were.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import insert, update
+
+from market.extensions import db
+from market.jobs.locks import try_job_lock
+from market.models import JobRun, utcnow
+from market.models.adoption import JobKind, RunStatus
+
+log = logging.getLogger(__name__)
+
+# Full and light runs write the same snapshot rows: they share one lock.
+LOCK_NAMES = {JobKind.FULL: "snapshots", JobKind.LIGHT: "snapshots", JobKind.ALERTS: "alerts"}
+
+
+def _job_function(job: JobKind) -> Callable[[date, int], int]:
+    from market.jobs import work
+
+    return {JobKind.FULL: work.full_run, JobKind.LIGHT: work.light_run, JobKind.ALERTS: work.alert_check}[job]
+
+
+def _record_start(job: JobKind, day: date, trigger: str) -> int:
+    with db.engine.begin() as connection:
+        return connection.execute(
+            insert(JobRun)
+            .values(job=job, day=day, trigger=trigger, status=RunStatus.RUNNING, started_at=utcnow())
+            .returning(JobRun.id)
+        ).scalar_one()
+
+
+def _record_end(run_id: int, status: RunStatus, rows: int = 0, error: str = "") -> None:
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(JobRun)
+            .where(JobRun.id == run_id)
+            .values(status=status, rows=rows, error=error[:4000], finished_at=utcnow())
+        )
+
+
+def run_job(
+    job: JobKind,
+    day: date,
+    trigger: str = "scheduler",
+    *,
+    on_locked: Callable[[], None] | None = None,
+) -> JobRun:
+    """Run ``job`` for ``day`` in one transaction and record it; never raises for a job error.
+
+    ``on_locked`` is called once the lock is held (lets a caller line up a second process).
+    """
+    db.session.rollback()  # start from a clean transaction of our own
+    run_id = _record_start(job, day, trigger)
+    try:
+        if not try_job_lock(LOCK_NAMES[job]):
+            db.session.rollback()
+            _record_end(run_id, RunStatus.SKIPPED)
+            return db.session.get(JobRun, run_id)
+        if on_locked is not None:
+            on_locked()
+        rows = _job_function(job)(day, run_id)
+        db.session.commit()
+    except Exception as error:  # the run's record says what went wrong
+        db.session.rollback()
+        log.exception("monitor job %s for %s failed", job, day)
+        _record_end(run_id, RunStatus.FAILED, error=f"{type(error).__name__}: {error}")
+    else:
+        _record_end(run_id, RunStatus.SUCCEEDED, rows=rows)
+    db.session.expire_all()
+    return db.session.get(JobRun, run_id)

@@ -1,0 +1,50 @@
+"""Forms of the monitor pages."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from market.models.evidence import NonUseReason, QrUse
+
+YES_NO = [("yes", _l("Có")), ("no", _l("Không"))]
+
+
+class InspectionForm(FlaskForm):
+    sign_displayed = RadioField(
+        _l("Có treo mã QR ở gian hàng không?"), choices=YES_NO, validators=[InputRequired()]
+    )
+    own_bank_qr = BooleanField(_l("Mã QR treo là mã của ngân hàng người bán (không phải biển in ở chợ)"))
+    photo = FileField(
+        _l("Ảnh chụp mã QR đang treo"),
+        validators=[FileAllowed(["jpg", "jpeg", "png"], _l("Chỉ nhận ảnh JPG hoặc PNG."))],
+        description=_l("Chụp thẳng, rõ cả mã; hệ thống đọc mã và so với tài khoản đã đăng ký."),
+    )
+    qr_use = RadioField(
+        _l("Người bán có nhận tiền qua QR không?"),
+        choices=[(u.value, u.label) for u in QrUse],
+        validators=[Optional()],
+    )
+    reason = SelectField(
+        _l("Nếu không, vì sao?"),
+        choices=[("", "—")] + [(r.value, r.label) for r in NonUseReason],
+        validators=[Optional()],
+    )
+    reason_text = StringField(_l("Lý do khác"), validators=[Length(max=200)])
+    note = TextAreaField(_l("Ghi chú"), validators=[Length(max=2000)])
+
+
+class ResolveForm(FlaskForm):
+    market_code = StringField(_l("Mã chợ"), validators=[Length(max=20)])
+    stall_code = StringField(_l("Mã gian hàng"), validators=[Length(max=20)])
+    dismiss = BooleanField(_l("Không thuộc gian hàng nào (bỏ qua)"))
+
+
+class RunForm(FlaskForm):
+    job = SelectField(_l("Tác vụ"), choices=[("full", _l("Tính toàn bộ")), ("light", _l("Cập nhật nhanh hôm nay")), ("alerts", _l("Kiểm tra cảnh báo"))])
+    day = StringField(_l("Ngày (dd/mm/yyyy, để trống là hôm nay)"), validators=[Length(max=10)])
+
+
+class ReportForm(FlaskForm):
+    report = FileField(_l("Tệp báo cáo CSV của ngân hàng"), validators=[FileAllowed(["csv"], _l("Chỉ nhận tệp CSV."))])
+    confirm = BooleanField(_l("Nhập thật (bỏ chọn để chỉ kiểm tra)"))

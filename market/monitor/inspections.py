@@ -1,0 +1,103 @@
+"""Recording inspections: what the team saw at a stall, the scanned QR against the registry."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from market.extensions import db
+from market.models import BankAccount, Inspection, Stall, User, utcnow
+from market.models.evidence import NonUseReason, QrUse, ScanResult
+from market.monitor.alerts import open_swapped_sign_alert
+from market.monitor.clock import local_day
+from market.monitor.errors import EvidenceError
+from market.monitor.registry_lookup import current_account
+from market.vietqr import ImageError
+from market.vietqr.read import read_payloads
+
+
+@dataclass(frozen=True)
+class Scan:
+    result: ScanResult
+    bank_bin: str | None = None
+    account_number: str | None = None
+
+
+def scan_photo(photo: bytes, account: BankAccount | None) -> Scan:
+    """Read the QR in a photo and compare it with the registry's account.
+
+    Unreadable when no VietQR transfer code is found; a match needs the same BIN and number.
+    """
+    try:
+        results = read_payloads(photo)
+    except ImageError as error:
+        raise EvidenceError("photo", _("Tệp không phải ảnh PNG/JPEG đọc được.")) from error
+    for found in results:
+        payload = found.payload
+        if payload is None or not payload.kind.startswith("vietqr"):
+            continue
+        bank_bin, number = payload.value("38.01.00"), payload.value("38.01.01")
+        same = account is not None and (bank_bin, number) == (account.bank_bin, account.account_number)
+        return Scan(ScanResult.MATCH if same else ScanResult.DIFFERENT_ACCOUNT, bank_bin, number)
+    return Scan(ScanResult.UNREADABLE)
+
+
+def check_answer(qr_use: QrUse | None, reason: NonUseReason | None, reason_text: str) -> None:
+    """A "no" needs a reason from the list ("other" needs words); other answers take none."""
+    if qr_use == QrUse.NO and reason is None:
+        raise EvidenceError("reason", _("Chọn lý do vì sao chưa dùng QR."))
+    if qr_use != QrUse.NO and reason is not None:
+        raise EvidenceError("reason", _("Chỉ ghi lý do khi người bán không dùng QR."))
+    if reason == NonUseReason.OTHER and not reason_text.strip():
+        raise EvidenceError("reason_text", _("Ghi rõ lý do khác."))
+
+
+def record_inspection(
+    stall: Stall,
+    inspector: User | None,
+    *,
+    sign_displayed: bool,
+    own_bank_qr: bool = False,
+    photo: bytes | None = None,
+    qr_use: QrUse | None = None,
+    reason: NonUseReason | None = None,
+    reason_text: str = "",
+    note: str = "",
+    at: datetime | None = None,
+) -> Inspection:
+    """Record a visit; a photo of the displayed QR is read and compared with the registry.
+
+    A code that pays a different account opens a swapped-sign alert on the stall and its
+    market. Flushes, never commits.
+    """
+    check_answer(qr_use, reason, reason_text)
+    at = at or utcnow()
+    account = current_account(stall)
+    scan = scan_photo(photo, account) if photo else None
+    inspection = Inspection(
+        stall_id=stall.id,
+        inspector_id=inspector.id if inspector else None,
+        inspected_at=at,
+        inspected_on=local_day(at),
+        sign_displayed=sign_displayed,
+        own_bank_qr=own_bank_qr,
+        scan_result=scan.result if scan else None,
+        bank_account_id=account.id if account else None,
+        scanned_bin=scan.bank_bin if scan else None,
+        scanned_account=scan.account_number if scan else None,
+        qr_use=qr_use,
+        reason=reason,
+        reason_text=reason_text.strip() if reason == NonUseReason.OTHER else "",
+        note=note.strip(),
+    )
+    db.session.add(inspection)
+    db.session.flush()
+    if scan and scan.result == ScanResult.DIFFERENT_ACCOUNT:
+        detail = _(
+            "Mã quét được trả vào tài khoản %(number)s (BIN %(bin)s), không phải tài khoản đã đăng ký.",
+            number=scan.account_number,
+            bin=scan.bank_bin,
+        )
+        open_swapped_sign_alert(inspection, stall.market_id, detail)
+    return inspection

@@ -1,0 +1,155 @@
+"""Monitor pages: the inspection form, alerts, quarantined payments, job runs, bank reports."""
+from datetime import datetime
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from market.auth.access import (
+    Action,
+    market_scope,
+    requires,
+    stall_or_404,
+    visible_markets,
+)
+from market.extensions import db
+from market.jobs.runs import run_job
+from market.models import Alert, JobRun, Market, PaymentNotification, Stall
+from market.models.adoption import JobKind, RunStatus
+from market.models.evidence import NonUseReason, QrUse, ScanResult
+from market.monitor import bp
+from market.monitor.alerts import close_alert, open_alerts
+from market.monitor.clock import local_today
+from market.monitor.errors import EvidenceError
+from market.monitor.forms import InspectionForm, ReportForm, ResolveForm, RunForm
+from market.monitor.inspections import record_inspection
+from market.monitor.ladder import step_of
+from market.monitor.payments import quarantined, resolve_notification
+from market.monitor.reports import check_report, import_report
+
+
+@bp.route("/stalls/<int:stall_id>/inspections/new", methods=["GET", "POST"])
+@requires(Action.RECORD_EVIDENCE)
+def new_inspection(stall_id: int):
+    stall = stall_or_404(stall_id, Action.RECORD_EVIDENCE)
+    form = InspectionForm()
+    if form.validate_on_submit():
+        photo = form.photo.data.read() if form.photo.data else None
+        try:
+            inspection = record_inspection(
+                stall,
+                current_user,
+                sign_displayed=form.sign_displayed.data == "yes",
+                own_bank_qr=form.own_bank_qr.data,
+                photo=photo or None,
+                qr_use=QrUse(form.qr_use.data) if form.qr_use.data else None,
+                reason=NonUseReason(form.reason.data) if form.reason.data else None,
+                reason_text=form.reason_text.data or "",
+                note=form.note.data or "",
+            )
+        except EvidenceError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            if inspection.scan_result == ScanResult.DIFFERENT_ACCOUNT:
+                flash(_("CẢNH BÁO: mã QR đang treo trả tiền vào tài khoản khác với sổ đăng ký. "
+                        "Đã báo cho ban quản lý chợ."), "error")
+            elif inspection.scan_result is not None:
+                flash(_("Đã ghi kết quả kiểm tra: %(result)s.", result=inspection.scan_result.label), "info")
+            else:
+                flash(_("Đã ghi kết quả kiểm tra."), "info")
+            return redirect(url_for("monitor.new_inspection", stall_id=stall.id))
+    status = 400 if request.method == "POST" else 200
+    step = step_of(stall.id, local_today())
+    return render_template("monitor/inspection_form.html", form=form, stall=stall, step=step), status
+
+
+@bp.get("/alerts")
+@requires(Action.READ)
+def alerts():
+    found = open_alerts(visible_markets())
+    markets = {m.id: m for m in db.session.scalars(visible_markets())}
+    stall_ids = [a.stall_id for a in found if a.stall_id]
+    stalls = {s.id: s for s in db.session.scalars(select(Stall).where(Stall.id.in_(stall_ids)))}
+    return render_template("monitor/alerts.html", alerts=found, markets=markets, stalls=stalls)
+
+
+@bp.post("/alerts/<int:alert_id>/close")
+@requires(Action.RECORD_EVIDENCE)
+def close(alert_id: int):
+    alert = db.session.scalar(
+        select(Alert).join(Market, Market.id == Alert.market_id)
+        .where(Alert.id == alert_id, market_scope(current_user))
+    )
+    if alert is None:
+        abort(404)
+    close_alert(alert, current_user.id)
+    db.session.commit()
+    flash(_("Đã đóng cảnh báo."), "info")
+    return redirect(url_for("monitor.alerts"))
+
+
+@bp.get("/quarantine")
+@requires(Action.EDIT_REGISTRY)
+def quarantine():
+    return render_template("monitor/quarantine.html", notifications=quarantined(), form=ResolveForm())
+
+
+@bp.post("/quarantine/<int:notification_id>")
+@requires(Action.EDIT_REGISTRY)
+def resolve(notification_id: int):
+    notification = db.session.get(PaymentNotification, notification_id) or abort(404)
+    form = ResolveForm()
+    stall = None
+    if not form.dismiss.data:
+        stall = db.session.scalar(
+            select(Stall).join(Market, Market.id == Stall.market_id).where(
+                Market.code == (form.market_code.data or "").strip(),
+                Stall.code == (form.stall_code.data or "").strip(),
+                market_scope(current_user),
+            )
+        )
+        if stall is None:
+            flash(_("Không tìm thấy gian hàng %(stall)s ở chợ %(market)s.",
+                    stall=form.stall_code.data, market=form.market_code.data), "error")
+            return redirect(url_for("monitor.quarantine"))
+    resolve_notification(notification, stall, current_user)
+    db.session.commit()
+    flash(_("Đã xử lý giao dịch %(id)s.", id=notification.transaction_id), "info")
+    return redirect(url_for("monitor.quarantine"))
+
+
+@bp.route("/runs", methods=["GET", "POST"])
+@requires(Action.ADMINISTER)
+def runs():
+    form = RunForm()
+    if form.validate_on_submit():
+        text = (form.day.data or "").strip()
+        try:
+            day = datetime.strptime(text, "%d/%m/%Y").date() if text else local_today()
+        except ValueError:
+            form.day.errors.append(_("Ngày phải có dạng dd/mm/yyyy."))
+        else:
+            run = run_job(JobKind(form.job.data), day, trigger="web")
+            category = "error" if run.status == RunStatus.FAILED else "info"
+            flash(_("Tác vụ %(job)s: %(status)s.", job=run.job.label, status=run.status.label), category)
+            return redirect(url_for("monitor.runs"))
+    history = db.session.scalars(select(JobRun).order_by(JobRun.started_at.desc()).limit(100))
+    return render_template("monitor/runs.html", runs=list(history), form=form)
+
+
+@bp.route("/activity/import", methods=["GET", "POST"])
+@requires(Action.ADMINISTER)
+def import_activity():
+    form = ReportForm()
+    check = None
+    if form.validate_on_submit() and form.report.data:
+        content = form.report.data.read()
+        check = import_report(content) if form.confirm.data else check_report(content)
+        if form.confirm.data and check.ok:
+            db.session.commit()
+            flash(_("Đã nhập %(n)d dòng.", n=len(check.rows)), "info")
+            return redirect(url_for("monitor.import_activity"))
+    status = 400 if check is not None and not check.ok else 200
+    return render_template("monitor/import_activity.html", form=form, check=check), status
