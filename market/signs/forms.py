@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField, SelectChoice, SelectField
 
 from market.models import SignFormat
+from market.models.signs import FORMAT_LABELS
 
 
 class SignBatchForm(FlaskForm):
     format = SelectField(
         _l("Khổ in"),
-        choices=[(f.value, f.label) for f in SignFormat],
+        choices=[SelectChoice(f.value, FORMAT_LABELS[f]) for f in SignFormat],
         default=SignFormat.A6.value,
     )
     zone = SelectField(_l("Khu"), choices=[], default="")
@@ -20,6 +21,6 @@ class SignBatchForm(FlaskForm):
 
     def offer(self, zones: list[str], rows: list[str]) -> None:
         """Fill the zone and row choices with the market's own."""
-        everything = ("", str(_l("Tất cả")))
-        self.zone.choices = [everything] + [(z, z) for z in zones]
-        self.row.choices = [everything] + [(r, r) for r in rows]
+        everything = SelectChoice("", str(_l("Tất cả")))
+        self.zone.choices = [everything] + [SelectChoice(z) for z in zones]
+        self.row.choices = [everything] + [SelectChoice(r) for r in rows]

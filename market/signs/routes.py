@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from market.auth.access import Action, market_or_404, stall_or_404
-from market.errors import render_error
 from market.extensions import db
 from market.models import SignFormat, Stall
 from market.signs import bp
@@ -33,8 +32,9 @@ def attachment(body: bytes, mimetype: str, filename: str, download: bool = True)
     return response
 
 
-def stall_unavailable(error: SignUnavailable):
-    return render_error(409, _("Gian hàng chưa in được biển"), error.obstacle.label)
+def stall_unavailable(stall: Stall, error: SignUnavailable):
+    page = render_template("signs/unavailable.html", stall=stall, reason=error.obstacle.label)
+    return page, 409
 
 
 @bp.get("/stalls/<int:stall_id>/sign.pdf")
@@ -45,7 +45,7 @@ def stall_sign(stall_id: int):
     try:
         pdf = render_stall_sign(stall, sign_format, actor=current_user)
     except SignUnavailable as error:
-        return stall_unavailable(error)
+        return stall_unavailable(stall, error)
     db.session.commit()
     filename = f"bien-qr-{stall.market.code}-{stall.code}-{sign_format.value}.pdf"
     return attachment(pdf, PDF, filename, download=request.args.get("download") == "1")
@@ -65,7 +65,7 @@ def stall_qr_svg(stall_id: int):
     try:
         svg = render_svg(stall_payload(stall), size_mm=60, xml_declaration=True)
     except SignUnavailable as error:
-        return stall_unavailable(error)
+        return stall_unavailable(stall, error)
     return attachment(svg.encode(), "image/svg+xml", f"qr-{stall.market.code}-{stall.code}.svg")
 
 
@@ -76,7 +76,7 @@ def stall_qr_png(stall_id: int):
     try:
         png = render_png(stall_payload(stall), size_px=1200)
     except SignUnavailable as error:
-        return stall_unavailable(error)
+        return stall_unavailable(stall, error)
     return attachment(png, "image/png", f"qr-{stall.market.code}-{stall.code}.png")
 
 
