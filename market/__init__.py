@@ -60,15 +60,24 @@ def register_blueprints(app: Flask) -> None:
     register_registry_blueprints(app)
     app.register_blueprint(signs.bp)
     monitor.init_app(app)
+    register_api_blueprints(app)
     errors.init_app(app)
     navigation.init_app(app)
     security.init_app(app)
 
 
+def register_api_blueprints(app: Flask) -> None:
+    from market import api
+
+    api.init_app(app)
+
+
 def register_registry_blueprints(app: Flask) -> None:
     from market import registry
+    from market.registry import spreadsheet
 
     app.register_blueprint(registry.bp)
+    app.register_blueprint(spreadsheet.bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -5,6 +5,7 @@ from market.models.adoption import (
     AdoptionTarget,
     JobRun,
 )
+from market.models.api import ApiToken, IdempotentRequest
 from market.models.audit import AuditEvent
 from market.models.banking import AccountKind, AccountSource, Bank, BankAccount
 from market.models.base import Base, utcnow
@@ -32,11 +33,13 @@ __all__ = [
     "AdoptionStep",
     "AdoptionTarget",
     "Alert",
+    "ApiToken",
     "AuditEvent",
     "Bank",
     "BankAccount",
     "Base",
     "GoodsCategory",
+    "IdempotentRequest",
     "ImportJob",
     "ImportStatus",
     "Inspection",
