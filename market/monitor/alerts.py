@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, exists, insert, literal, select, update
+from sqlalchemy import and_, exists, func, insert, literal, select, update
 
 from market.extensions import db
 from market.models import Alert, Inspection, Market, Stall, StallStatus, utcnow
@@ -52,6 +52,14 @@ def daily_alert_check(day: date) -> int:
     return opened
 
 
+def _insert_counted(statement) -> int:
+    """Run an INSERT … SELECT and count what it added (SQLite gives no row count for an
+    INSERT that starts with WITH)."""
+    before = db.session.scalar(select(func.count()).select_from(Alert))
+    db.session.execute(statement)
+    return db.session.scalar(select(func.count()).select_from(Alert)) - before
+
+
 def _check_uninspected_markets(day: date) -> int:
     params = market_parameters(day, Defaults.from_config())
     inspected = exists().where(
@@ -76,10 +84,7 @@ def _check_uninspected_markets(day: date) -> int:
         literal(utcnow(), Alert.opened_at.type),
         literal(""),
     ).where(operating, ~inspected, ~already)
-    result = db.session.execute(
-        insert(Alert).from_select(["kind", "market_id", "opened_at", "detail"], rows)
-    )
-    return result.rowcount
+    return _insert_counted(insert(Alert).from_select(["kind", "market_id", "opened_at", "detail"], rows))
 
 
 def _check_lapsed_stalls(day: date) -> int:
@@ -98,10 +103,9 @@ def _check_lapsed_stalls(day: date) -> int:
         literal(utcnow(), Alert.opened_at.type),
         literal(""),
     ).where(steps.c.step == AdoptionStep.LAPSED.value, ~already)
-    result = db.session.execute(
+    return _insert_counted(
         insert(Alert).from_select(["kind", "market_id", "stall_id", "opened_at", "detail"], rows)
     )
-    return result.rowcount
 
 
 def _close_resolved_swaps() -> None:

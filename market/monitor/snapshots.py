@@ -69,8 +69,13 @@ def write_market_snapshots(day: date, run_id: int | None, markets: Collection[in
         literal(run_id, AdoptionSnapshot.run_id.type).label("run_id"),
     )
     columns = ["day", "market_id", *FIGURES, "computed_at", "run_id"]
-    result = db.session.execute(insert(AdoptionSnapshot).from_select(columns, rows))
-    return result.rowcount
+    db.session.execute(insert(AdoptionSnapshot).from_select(columns, rows))
+    written = select(func.count()).where(
+        AdoptionSnapshot.day == day, AdoptionSnapshot.market_id.is_not(None)
+    )
+    if markets is not None:
+        written = written.where(AdoptionSnapshot.market_id.in_(list(markets)))
+    return db.session.scalar(written)
 
 
 def write_commune_snapshots(day: date, run_id: int | None, markets: Collection[int] | None = None) -> int:
@@ -97,8 +102,13 @@ def write_commune_snapshots(day: date, run_id: int | None, markets: Collection[i
         .group_by(Market.commune_id)
     )
     columns = ["day", "commune_id", *FIGURES, "computed_at", "run_id"]
-    result = db.session.execute(insert(AdoptionSnapshot).from_select(columns, rows))
-    return result.rowcount
+    db.session.execute(insert(AdoptionSnapshot).from_select(columns, rows))
+    # (SQLite reports no row count for an INSERT that starts with WITH: count instead.)
+    return db.session.scalar(
+        select(func.count()).where(
+            AdoptionSnapshot.day == day, AdoptionSnapshot.commune_id.in_(communes)
+        )
+    )
 
 
 def write_snapshots(day: date, run_id: int | None, markets: Collection[int] | None = None) -> int:
