@@ -19,13 +19,13 @@ def board_with_stall(client):
 
 
 def test_market_page_lists_stalls_with_tenant_and_account(client):
-    market, stall, vendor = board_with_stall(client)
+    market, _stall, _vendor = board_with_stall(client)
     page = client.get(f"/markets/{market.id}").get_data(as_text=True)
     assert "A-01" in page and "Rau sạch Lan" in page and "0011001234567" in page
 
 
 def test_market_page_searches_by_code_name_and_account(client):
-    market, stall, vendor = board_with_stall(client)
+    market, _stall, _vendor = board_with_stall(client)
     make_stall(market, code="B-07", zone="B", vendor=make_vendor("Trần Văn Hùng"))
     db.session.commit()
     for query in ("B-0", "Hùng", "Trần"):
@@ -38,7 +38,7 @@ def test_market_page_searches_by_code_name_and_account(client):
 
 
 def test_stall_page_shows_vendor_account_and_sections(client):
-    market, stall, vendor = board_with_stall(client)
+    _market, stall, _vendor = board_with_stall(client)
     page = client.get(f"/stalls/{stall.id}").get_data(as_text=True)
     for text in ("Nguyễn Thị Lan", "0011001234567", "NGUYEN THI LAN", "Biển QR đã cấp",
                  "Kiểm tra tại gian hàng", "Giao dịch QR"):
@@ -46,7 +46,7 @@ def test_stall_page_shows_vendor_account_and_sections(client):
 
 
 def test_create_stall_and_refuse_a_duplicate_code_beside_the_field(client):
-    market, stall, vendor = board_with_stall(client)
+    market, _stall, _vendor = board_with_stall(client)
     response = client.post(f"/markets/{market.id}/stalls/new",
                            data={"code": "c-03", "zone": "C", "category": "fish",
                                  "status": "operating"})
@@ -61,7 +61,7 @@ def test_create_stall_and_refuse_a_duplicate_code_beside_the_field(client):
 
 
 def test_new_tenant_takes_over_the_stall(client):
-    market, stall, vendor = board_with_stall(client)
+    _market, stall, _vendor = board_with_stall(client)
     response = client.post(f"/stalls/{stall.id}/tenant", data={
         "name": "Phạm Thị Hoa", "phone": "0912 345 678", "start_on": "2026-06-01"})
     assert response.status_code == 302
@@ -71,7 +71,7 @@ def test_new_tenant_takes_over_the_stall(client):
 
 
 def test_bad_phone_keeps_what_was_typed_and_changes_nothing(client):
-    market, stall, vendor = board_with_stall(client)
+    _market, stall, _vendor = board_with_stall(client)
     response = client.post(f"/stalls/{stall.id}/tenant", data={
         "name": "Phạm Thị Hoa", "phone": "12", "start_on": "2026-06-01"})
     assert response.status_code == 400
@@ -80,7 +80,7 @@ def test_bad_phone_keeps_what_was_typed_and_changes_nothing(client):
 
 
 def test_audit_page_lists_changes_old_to_new(client):
-    market, stall, vendor = board_with_stall(client)
+    _market, stall, _vendor = board_with_stall(client)
     client.post(f"/stalls/{stall.id}/edit", data={
         "code": "A-01", "zone": "A", "category": "meat", "status": "operating"})
     page = client.get("/audit").get_data(as_text=True)
@@ -89,7 +89,7 @@ def test_audit_page_lists_changes_old_to_new(client):
 
 
 def test_account_change_asks_twice_keeps_history_and_is_audited(client):
-    market, stall, vendor = board_with_stall(client)
+    _market, stall, _vendor = board_with_stall(client)
     mismatch = client.post(f"/stalls/{stall.id}/account", data={
         "bank_bin": "970415", "account_number": "1234567890", "account_number_again": "1234567899",
         "holder_name": "Nguyễn Thị Lan", "kind": "account"})
@@ -109,7 +109,7 @@ def test_account_change_asks_twice_keeps_history_and_is_audited(client):
 
 
 def test_same_account_for_another_vendor_needs_a_confirmation(client):
-    market, stall, vendor = board_with_stall(client)
+    market, _stall, _vendor = board_with_stall(client)
     other = make_stall(market, code="A-02", vendor=make_vendor("Lê Văn Nam"))
     data = {"bank_bin": "970436", "account_number": "0011001234567",
             "holder_name": "Le Van Nam", "kind": "account"}
@@ -118,3 +118,14 @@ def test_same_account_for_another_vendor_needs_a_confirmation(client):
     assert "Rau sạch Lan" in warned.get_data(as_text=True)
     confirmed = client.post(f"/stalls/{other.id}/account", data={**data, "confirm_shared": "y"})
     assert confirmed.status_code == 302
+
+
+def test_stalls_table_is_paged(client):
+    market = make_market()
+    for i in range(55):
+        make_stall(market, code=f"S-{i:03d}")
+    login(client, make_user("board", markets=[market]))
+    first = client.get(f"/markets/{market.id}").get_data(as_text=True)
+    assert "S-049" in first and "S-050" not in first and "page=2" in first
+    second = client.get(f"/markets/{market.id}", query_string={"page": 2}).get_data(as_text=True)
+    assert "S-050" in second and "S-054" in second and "S-049" not in second
