@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -77,20 +78,34 @@ def sniff_format(data: bytes, limits: Limits) -> str:
 def read_sheet(data: bytes, limits: Limits | None = None) -> Sheet:
     """The rows of an uploaded CSV or XLSX file, or SpreadsheetError saying what is wrong."""
     limits = limits or Limits.from_config()
-    file_format = sniff_format(data, limits)
-    lines = _xlsx_rows(data, limits) if file_format == "xlsx" else _csv_rows(data)
+    file_format, lines = _open(data, limits)
     sheet = Sheet(file_format)
-    keys = _header_keys(next(lines, None))
-    for number, cells in enumerate(lines, start=2):
-        texts = {key: cell_text(cells[i]) for i, key in keys.items() if i < len(cells)}
-        if not any(texts.values()):
-            continue
-        if len(sheet.rows) >= limits.max_rows:
-            raise SpreadsheetError(_l("Tệp có quá %(rows)s dòng.", rows=limits.max_rows))
-        sheet.rows.append((number, texts))
+    with closing(lines):
+        keys = _header_keys(next(lines, None))
+        for number, cells in enumerate(lines, start=2):
+            texts = {key: cell_text(cells[i]) for i, key in keys.items() if i < len(cells)}
+            # Blank rows count too, so that a sheet of a million empty rows stops early.
+            if len(sheet.rows) >= limits.max_rows or number > 2 * limits.max_rows:
+                raise SpreadsheetError(_l("Tệp có quá %(rows)s dòng.", rows=limits.max_rows))
+            if any(texts.values()):
+                sheet.rows.append((number, texts))
     if not sheet.rows:
         raise SpreadsheetError(_l("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
     return sheet
+
+
+def check_file(data: bytes, limits: Limits | None = None) -> str:
+    """The quick checks done while the user waits: type, sizes, header row. Returns the format."""
+    limits = limits or Limits.from_config()
+    file_format, lines = _open(data, limits)
+    with closing(lines):
+        _header_keys(next(lines, None))
+    return file_format
+
+
+def _open(data: bytes, limits: Limits):
+    file_format = sniff_format(data, limits)
+    return file_format, _xlsx_rows(data, limits) if file_format == "xlsx" else _csv_rows(data)
 
 
 def _header_keys(header_row) -> dict[int, str]:
@@ -133,32 +148,33 @@ def _csv_rows(data: bytes):
 
 
 def _xlsx_rows(data: bytes, limits: Limits):
+    _check_archive(data, limits)
+    broken = SpreadsheetError(_l("Tệp XLSX bị hỏng, không mở được."))
+    # openpyxl raises many kinds of error (KeyError, XML errors, …) on a broken file.
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = archive.infolist()
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+    except Exception:  # noqa: BLE001
+        raise broken from None
+    try:
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception:  # noqa: BLE001
+                raise broken from None
+            yield row
+    finally:
+        workbook.close()
+
+
+def _check_archive(data: bytes, limits: Limits) -> None:
+    try:
+        entries = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise SpreadsheetError(_l("Tệp XLSX bị hỏng, không mở được.")) from None
     if "xl/workbook.xml" not in {entry.filename for entry in entries}:
         raise SpreadsheetError(_l("Tệp nén này không phải bảng tính XLSX."))
     if sum(entry.file_size for entry in entries) > limits.max_unzipped_bytes:
         raise SpreadsheetError(_l("Tệp XLSX khi giải nén quá lớn."))
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        rows = list(_first_sheet_rows(workbook, limits))
-    except SpreadsheetError:
-        raise
-    # openpyxl raises many kinds of error (KeyError, XML errors, …) on a broken file.
-    except Exception:  # noqa: BLE001
-        raise SpreadsheetError(_l("Tệp XLSX bị hỏng, không mở được.")) from None
-    yield from rows
-
-
-def _first_sheet_rows(workbook, limits: Limits):
-    try:
-        for count, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True)):
-            # Header and blank rows count too: a sheet of a million empty rows is refused early.
-            if count > limits.max_rows * 2:
-                raise SpreadsheetError(_l("Tệp có quá %(rows)s dòng.", rows=limits.max_rows))
-            yield row
-    finally:
-        workbook.close()

@@ -1,0 +1,11 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        _l("Tệp bảng tính (.xlsx hoặc .csv)"),
+        validators=[FileRequired(_l("Vui lòng chọn tệp bảng tính."))],
+        description=_l("Dùng tệp mẫu: dòng 1 là tiêu đề cột, mỗi dòng sau là một gian hàng."),
+    )
