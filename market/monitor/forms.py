@@ -2,12 +2,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional
 
+from market.models.adoption import JobKind
 from market.models.evidence import NonUseReason, QrUse
 
-YES_NO = [("yes", _l("Có")), ("no", _l("Không"))]
+YES_NO = [SelectChoice("yes", _l("Có")), SelectChoice("no", _l("Không"))]
 
 
 class InspectionForm(FlaskForm):
@@ -22,12 +30,12 @@ class InspectionForm(FlaskForm):
     )
     qr_use = RadioField(
         _l("Người bán có nhận tiền qua QR không?"),
-        choices=[(u.value, u.label) for u in QrUse],
+        choices=[SelectChoice(u.value, u.label) for u in QrUse],
         validators=[Optional()],
     )
     reason = SelectField(
         _l("Nếu không, vì sao?"),
-        choices=[("", "—")] + [(r.value, r.label) for r in NonUseReason],
+        choices=[SelectChoice("", "—")] + [SelectChoice(r.value, r.label) for r in NonUseReason],
         validators=[Optional()],
     )
     reason_text = StringField(_l("Lý do khác"), validators=[Length(max=200)])
@@ -41,10 +49,13 @@ class ResolveForm(FlaskForm):
 
 
 class RunForm(FlaskForm):
-    job = SelectField(_l("Tác vụ"), choices=[("full", _l("Tính toàn bộ")), ("light", _l("Cập nhật nhanh hôm nay")), ("alerts", _l("Kiểm tra cảnh báo"))])
+    job = SelectField(_l("Tác vụ"), choices=[SelectChoice(j.value, j.label) for j in JobKind])
     day = StringField(_l("Ngày (dd/mm/yyyy, để trống là hôm nay)"), validators=[Length(max=10)])
 
 
 class ReportForm(FlaskForm):
-    report = FileField(_l("Tệp báo cáo CSV của ngân hàng"), validators=[FileAllowed(["csv"], _l("Chỉ nhận tệp CSV."))])
+    report = FileField(
+        _l("Tệp báo cáo CSV của ngân hàng"),
+        validators=[FileAllowed(["csv"], _l("Chỉ nhận tệp CSV."))],
+    )
     confirm = BooleanField(_l("Nhập thật (bỏ chọn để chỉ kiểm tra)"))

@@ -57,7 +57,7 @@ def test_rerun_replaces_the_days_rows():
 
 
 def test_failed_run_leaves_the_last_snapshot_and_a_failed_record(monkeypatch):
-    commune, first, _ = two_markets_in_one_commune()
+    _commune, first, _ = two_markets_in_one_commune()
     good = run_job(JobKind.FULL, TODAY, "test")
     payments(tenant_stall(first)[0], days_ago(1), 5)
     db.session.commit()
@@ -79,7 +79,7 @@ def test_light_refresh_recomputes_only_changed_markets():
     _, first, second = two_markets_in_one_commune()
     run_job(JobKind.FULL, TODAY, "test")
     before = {s.market_id: s.id for s in snapshots() if s.market_id}
-    stall, _ = tenant_stall(second)
+    _stall, _ = tenant_stall(second)
     db.session.commit()
     light = run_job(JobKind.LIGHT, TODAY, "test")
     assert light.status == RunStatus.SUCCEEDED and light.rows == 2  # one market, its commune
