@@ -24,6 +24,7 @@ def register(app: Flask) -> None:
     from market.demo.cli import demo_command
     from market.jobs.scheduler import scheduler_command
     from market.monitor.cli import monitor
+    from market.registry.spreadsheet.cli import registry_cli
     from market.signs.cli import signs_cli
 
     app.cli.add_command(load_banks_command)
@@ -33,3 +34,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(monitor)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(signs_cli)
+    app.cli.add_command(registry_cli)
