@@ -5,6 +5,8 @@ Pure Python and free of Flask, so it can be used on its own::
     from market.vietqr import encode, decode
     payload = encode("970403", "0011012345678", amount=180000, purpose="Tiền hàng")
     decode(payload).bank.short_name  # "Sacombank"
+
+The ``qr`` command group lives in :mod:`market.vietqr.cli`.
 """
 
 from .banks import Bank, all_banks, get_bank, search_banks
@@ -12,6 +14,14 @@ from .decoder import Field, Payload, decode
 from .encoder import encode
 from .errors import ImageError, PayloadError, VietQRError
 from .names import holder_name, same_holder, to_ascii
+from .read import ReadResult, read_payloads, read_qr_texts
+from .render import (
+    clear_render_cache,
+    render_branded_png,
+    render_cache_info,
+    render_png,
+    render_svg,
+)
 from .tlv import crc16, crc_hex
 
 __all__ = [
@@ -20,14 +30,22 @@ __all__ = [
     "ImageError",
     "Payload",
     "PayloadError",
+    "ReadResult",
     "VietQRError",
     "all_banks",
+    "clear_render_cache",
     "crc16",
     "crc_hex",
     "decode",
     "encode",
     "get_bank",
     "holder_name",
+    "read_payloads",
+    "read_qr_texts",
+    "render_branded_png",
+    "render_cache_info",
+    "render_png",
+    "render_svg",
     "same_holder",
     "search_banks",
     "to_ascii",

@@ -351,9 +351,10 @@ def _refuse_length(path: str, length: str, remaining: int) -> None:
 
 
 def _refuse_duplicate(text: str, prefix: str) -> None:
+    """Name the repeated tag of a text already known to be well framed."""
     seen = set()
     i = 0
-    while True:
+    while i < len(text):
         path = prefix + text[i : i + 2]
         if path in seen:
             raise PayloadError(
@@ -364,19 +365,20 @@ def _refuse_duplicate(text: str, prefix: str) -> None:
 
 
 def _check_frame(text: str, values: dict[str, str]) -> None:
-    if next(iter(values)) != "00" or values["00"] != "01":
+    # Once the scan has succeeded, a text starting "000201" has 00 = "01" as its first object.
+    if not text.startswith("000201"):
         raise PayloadError(
             "00",
             "Mã QR phải bắt đầu bằng trường 00 có giá trị 01 (định dạng EMVCo).",
             "The payload must start with field 00 = 01 (EMVCo payload format indicator).",
         )
-    written = values.get("63")
-    if next(reversed(values)) != "63" or len(written) != 4:
+    if next(reversed(values)) != "63" or len(values["63"]) != 4:
         raise PayloadError(
             "63",
             "Mã QR phải kết thúc bằng trường 63 (mã kiểm tra CRC, 4 ký tự).",
             "The payload must end with field 63, a 4-character CRC.",
         )
+    written = text[-4:]
     if not _HEX.issuperset(written):
         raise PayloadError(
             "63",
