@@ -78,6 +78,13 @@ def register_registry_blueprints(app: Flask) -> None:
 
     app.register_blueprint(registry.bp)
     app.register_blueprint(spreadsheet.bp)
+    register_admin_blueprints(app)
+
+
+def register_admin_blueprints(app: Flask) -> None:
+    from market import admin
+
+    app.register_blueprint(admin.bp)
 
 
 def register_commands(app: Flask) -> None:

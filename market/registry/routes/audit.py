@@ -12,7 +12,8 @@ from market.models import AuditEvent, Market, Role, User
 from market.registry import bp
 from market.registry.routes.common import page_number
 
-ENTITIES = ("market", "stall", "vendor", "tenancy", "bank_account", "user", "vendor_link")
+ENTITIES = ("market", "stall", "vendor", "tenancy", "bank_account", "user", "vendor_link",
+            "admin_unit")
 PER_PAGE = 50
 
 

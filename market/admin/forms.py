@@ -1,0 +1,47 @@
+"""Administration forms."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length
+
+from market.models import Role, UnitLevel
+from market.registry.forms import options
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Quản trị viên"),
+    Role.COMMUNE: _l("UBND xã/phường"),
+    Role.BOARD: _l("Ban quản lý chợ"),
+    Role.TEAM: _l("Tổ chuyển đổi số cộng đồng"),
+}
+LEVEL_LABELS = {
+    UnitLevel.PROVINCE: _l("Tỉnh/thành phố"),
+    UnitLevel.DISTRICT: _l("Quận/huyện (cũ)"),
+    UnitLevel.COMMUNE: _l("Xã/phường/thị trấn"),
+}
+
+
+class UserForm(FlaskForm):
+    full_name = StringField(_l("Họ tên"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(_l("Vai trò"), choices=options(ROLE_LABELS.items()))
+    admin_unit_id = SelectField(_l("Xã/phường (cho UBND xã/phường)"), coerce=int, choices=[])
+    markets = SelectMultipleField(_l("Chợ được giao (cho ban quản lý, tổ công nghệ)"),
+                                  coerce=int, choices=[])
+    active = BooleanField(_l("Được phép đăng nhập"), default=True)
+
+
+class NewUserForm(UserForm):
+    username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(max=60)])
+    password = PasswordField(_l("Mật khẩu ban đầu"), validators=[DataRequired(), Length(max=200)])
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(_l("Mật khẩu mới"), validators=[DataRequired(), Length(max=200)])
+
+
+class UnitForm(FlaskForm):
+    code = StringField(_l("Mã đơn vị"), validators=[DataRequired(), Length(max=12)])
+    name = StringField(_l("Tên"), validators=[DataRequired(), Length(max=120)])
+    level = SelectField(_l("Cấp"), choices=options(LEVEL_LABELS.items()))
+    parent_id = SelectField(_l("Trực thuộc"), coerce=int, choices=[])

@@ -1,0 +1,172 @@
+"""Administration pages: users (create, edit role and scope, deactivate, reset password),
+the bank directory (list, view) and administrative units (list, create)."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from market.admin import bp, services
+from market.admin.forms import (
+    LEVEL_LABELS,
+    ROLE_LABELS,
+    NewUserForm,
+    PasswordForm,
+    UnitForm,
+    UserForm,
+)
+from market.auth.access import Action, requires
+from market.extensions import db
+from market.models import AdminUnit, Bank, Market, UnitLevel, User
+from market.navigation import add_nav_entry
+from market.registry.errors import RegistryError
+from market.registry.forms import options
+from market.registry.routes.common import show_error
+from market.vietqr import search_banks
+
+add_nav_entry("admin.users", _l("Người dùng"), Action.ADMINISTER, order=90)
+add_nav_entry("admin.banks", _l("Ngân hàng"), Action.ADMINISTER, order=91)
+add_nav_entry("admin.units", _l("Đơn vị hành chính"), Action.ADMINISTER, order=92)
+
+
+@bp.app_context_processor
+def admin_labels() -> dict:
+    return {"role_labels": ROLE_LABELS, "level_labels": LEVEL_LABELS}
+
+
+def unit_choices(level: UnitLevel | None = UnitLevel.COMMUNE):
+    query = select(AdminUnit).where(AdminUnit.active).order_by(AdminUnit.name)
+    if level is not None:
+        query = query.where(AdminUnit.level == level)
+    return options([(0, "—"), *((u.id, f"{u.name} ({u.code})") for u in db.session.scalars(query))])
+
+
+def fill_scope_choices(form: UserForm) -> None:
+    form.admin_unit_id.choices = unit_choices()
+    markets = db.session.scalars(
+        select(Market).where(Market.retired_at.is_(None)).order_by(Market.name))
+    form.markets.choices = options((m.id, f"{m.name} ({m.code})") for m in markets)
+
+
+@bp.get("/users")
+@requires(Action.ADMINISTER)
+def users():
+    rows = db.session.scalars(select(User).order_by(User.active.desc(), User.username))
+    return render_template("admin/users.html", users=list(rows))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@requires(Action.ADMINISTER)
+def new_user():
+    form = NewUserForm()
+    fill_scope_choices(form)
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                username=form.username.data, full_name=form.full_name.data,
+                role=form.role.data, password=form.password.data,
+                admin_unit_id=form.admin_unit_id.data or None, market_ids=form.markets.data)
+        except RegistryError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã tạo người dùng %(name)s.", name=user.username), "info")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None), \
+        400 if form.errors else 200
+
+
+def user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@requires(Action.ADMINISTER)
+def edit_user(user_id: int):
+    user = user_or_404(user_id)
+    form = UserForm(obj=user)
+    fill_scope_choices(form)
+    if not form.is_submitted():
+        form.admin_unit_id.data = user.admin_unit_id or 0
+        form.markets.data = [m.id for m in user.markets]
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                user, full_name=form.full_name.data, role=form.role.data,
+                active=form.active.data, admin_unit_id=form.admin_unit_id.data or None,
+                market_ids=form.markets.data)
+        except RegistryError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu thay đổi."), "info")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user,
+                           password_form=PasswordForm(formdata=None)), \
+        400 if form.errors else 200
+
+
+@bp.post("/users/<int:user_id>/password")
+@requires(Action.ADMINISTER)
+def reset_password(user_id: int):
+    user = user_or_404(user_id)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(user, form.password.data)
+        except RegistryError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã đặt lại mật khẩu cho %(name)s.", name=user.username), "info")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    user_form = UserForm(obj=user, formdata=None)
+    fill_scope_choices(user_form)
+    user_form.admin_unit_id.data = user.admin_unit_id or 0
+    user_form.markets.data = [m.id for m in user.markets]
+    return render_template("admin/user_form.html", form=user_form, user=user,
+                           password_form=form), 400
+
+
+@bp.get("/banks")
+@requires(Action.ADMINISTER)
+def banks():
+    text = request.args.get("q", "").strip()
+    found = {b.bin for b in search_banks(text)} if text else None
+    rows = [b for b in db.session.scalars(select(Bank).order_by(Bank.short_name))
+            if found is None or b.bin in found]
+    return render_template("admin/banks.html", banks=rows, q=text)
+
+
+@bp.get("/banks/<bank_bin>")
+@requires(Action.ADMINISTER)
+def bank(bank_bin: str):
+    row = db.session.get(Bank, bank_bin)
+    if row is None:
+        abort(404)
+    return render_template("admin/bank.html", bank=row)
+
+
+@bp.route("/units", methods=["GET", "POST"])
+@requires(Action.ADMINISTER)
+def units():
+    form = UnitForm()
+    form.parent_id.choices = unit_choices(level=None)
+    if form.validate_on_submit():
+        try:
+            unit = services.create_unit(code=form.code.data, name=form.name.data,
+                                        level=form.level.data,
+                                        parent_id=form.parent_id.data or None)
+        except RegistryError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã thêm %(name)s.", name=unit.name), "info")
+            return redirect(url_for("admin.units"))
+    rows = db.session.scalars(select(AdminUnit).order_by(AdminUnit.level, AdminUnit.name))
+    return render_template("admin/units.html", units=list(rows), form=form), \
+        400 if form.errors else 200
