@@ -10,10 +10,11 @@ The ``qr`` command group lives in :mod:`market.vietqr.cli`.
 """
 
 from .banks import Bank, all_banks, get_bank, search_banks
-from .decoder import Field, Payload, decode
+from .decoder import decode
 from .encoder import encode
 from .errors import ImageError, PayloadError, VietQRError
 from .names import holder_name, same_holder, to_ascii
+from .payload import Field, Payload
 from .read import ReadResult, read_payloads, read_qr_texts
 from .render import (
     clear_render_cache,

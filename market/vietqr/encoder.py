@@ -7,19 +7,18 @@ from binascii import crc_hqx
 from .banks import get_bank
 from .errors import VietQRError
 from .names import to_ascii
-
-NAPAS_GUID = "A000000727"
-SERVICES = {"account": "QRIBFTTA", "card": "QRIBFTTC"}
-
-MAX_ACCOUNT = 19
-MAX_AMOUNT_DIGITS = 13
-MAX_PURPOSE = 25
-MAX_MERCHANT_NAME = 25
-MAX_MERCHANT_CITY = 15
-MAX_BILL = 25
-MAX_REFERENCE = 25
-
-_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+from .spec import (
+    ACCOUNT_CHARACTERS,
+    MAX_ACCOUNT,
+    MAX_AMOUNT_DIGITS,
+    MAX_BILL,
+    MAX_MERCHANT_CITY,
+    MAX_MERCHANT_NAME,
+    MAX_PURPOSE,
+    MAX_REFERENCE,
+    NAPAS_GUID,
+    SERVICES,
+)
 
 # Vietnamese and English names of the text fields, for the refusal messages.
 _LABELS = {
@@ -119,7 +118,7 @@ def _check_account(account: object, *, card: bool) -> None:
         ok = isinstance(account, str) and account.isascii() and account.isdigit()
         vi, en = "Số thẻ phải gồm 1–19 chữ số.", "A card number must be 1–19 digits."
     else:
-        ok = isinstance(account, str) and _ALNUM.issuperset(account)
+        ok = isinstance(account, str) and ACCOUNT_CHARACTERS.issuperset(account)
         vi = "Số tài khoản phải gồm 1–19 ký tự, chỉ chữ số và chữ cái không dấu, không có khoảng trắng."
         en = "An account number must be 1–19 characters: digits and ASCII letters only, no spaces."
     if not ok or not 1 <= len(account) <= MAX_ACCOUNT:
