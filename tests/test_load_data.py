@@ -40,10 +40,10 @@ def database_url() -> str:
 
 
 def test_small_registry_has_every_row_it_promises(app, gen_load_data):
-    stats = gen_load_data.generate(db.engine, markets=3, stalls_per_market=10, seed=5, progress=False)
+    report = gen_load_data.generate(db.engine, markets=3, stalls_per_market=10, seed=5, progress=False)
 
-    assert count(Market.id) == stats["market"].rows == 3
-    assert count(Stall.id) == stats["stall"].rows == 30
+    assert count(Market.id) == report.tables["market"].rows == 3
+    assert count(Stall.id) == report.tables["stall"].rows == 30
     assert count(AdminUnit.id) == 34 + 3321
     operating = db.session.scalar(
         select(func.count(Stall.id)).where(Stall.status == StallStatus.OPERATING)
