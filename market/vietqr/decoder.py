@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from binascii import crc_hqx
 from itertools import islice
+from types import MappingProxyType
 
 from .banks import get_bank
 from .errors import PayloadError
@@ -55,7 +56,7 @@ def decode(text: str) -> Payload:
         elif tag == "38" and values.get("38.00") == NAPAS_GUID and "38.01" in values:
             _scan(values["38.01"], "38.01.", values)
     kind, bank_bin = _check_content(values)
-    return Payload(text, values, kind, get_bank(bank_bin) if bank_bin else None)
+    return Payload(text, MappingProxyType(values), kind, get_bank(bank_bin) if bank_bin else None)
 
 
 def _scan(text: str, prefix: str, values: dict[str, str]) -> int:

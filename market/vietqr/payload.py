@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .banks import Bank
@@ -77,7 +79,7 @@ class Payload:
     """
 
     text: str
-    values: dict[str, str]
+    values: Mapping[str, str] = dataclasses.field(compare=False)  # read-only, derived from text
     kind: str
     bank: Bank | None
 

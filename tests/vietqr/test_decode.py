@@ -240,3 +240,11 @@ def test_vnd_amount_with_zero_decimals_is_whole():
 @pytest.mark.parametrize("value", [None, 123, b"000201"])
 def test_non_text_is_refused(value):
     assert refusal(value).field == "payload"
+
+
+def test_decoded_payload_is_read_only_and_hashable():
+    payload = decode(NAPAS_STATIC_ACCOUNT)
+    with pytest.raises(TypeError):
+        payload.values["38.01.01"] = "999"
+    assert payload == decode(NAPAS_STATIC_ACCOUNT)
+    assert len({payload, decode(NAPAS_STATIC_ACCOUNT), decode(NAPAS_DYNAMIC)}) == 2
