@@ -92,6 +92,8 @@ class Inspection(db.Model):
         # The ladder reads a stall's inspections newest first up to a day.
         Index("ix_inspection_stall_day", "stall_id", "inspected_on", "id"),
         Index("ix_inspection_day", "inspected_on"),
+        # The light refresh looks for what arrived since the last run.
+        Index("ix_inspection_at", "inspected_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -122,6 +124,7 @@ class SelfReport(db.Model):
     __table_args__ = (
         CheckConstraint("reason IS NULL OR answer = 'no'", name="reason_only_for_no"),
         Index("ix_self_report_stall_day", "stall_id", "reported_on", "id"),
+        Index("ix_self_report_at", "reported_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -148,6 +151,7 @@ class PaymentActivity(db.Model):
         CheckConstraint("payments >= 0 AND amount >= 0", name="not_negative"),
         # Covering the window sums: (day, stall) ranges read without touching the table.
         Index("ix_payment_activity_day_stall", "day", "stall_id", "payments"),
+        Index("ix_payment_activity_updated", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)

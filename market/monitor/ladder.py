@@ -57,6 +57,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.ext.compiler import compiles
@@ -153,7 +154,7 @@ def longest_activity_window() -> ColumnElement[int]:
     ).scalar_subquery()
 
 
-def _statements(as_of: date):
+def _statements(as_of: date, scope):
     """Answers to "do you use QR?", from inspections and self-reports, ranked newest first."""
     answers = union_all(
         select(
@@ -163,7 +164,7 @@ def _statements(as_of: date):
             Inspection.inspected_at.label("at"),
             Inspection.qr_use.label("answer"),
             Inspection.reason.label("reason"),
-        ).where(Inspection.qr_use.is_not(None), Inspection.inspected_on <= as_of),
+        ).where(Inspection.qr_use.is_not(None), Inspection.inspected_on <= as_of, scope(Inspection)),
         select(
             SelfReport.stall_id,
             literal("self"),
@@ -171,7 +172,7 @@ def _statements(as_of: date):
             SelfReport.reported_at,
             SelfReport.answer,
             SelfReport.reason,
-        ).where(SelfReport.reported_on <= as_of),
+        ).where(SelfReport.reported_on <= as_of, scope(SelfReport)),
     ).subquery("answers")
     newest = (answers.c.day.desc(), answers.c.at.desc())
     ranked = select(
@@ -197,7 +198,7 @@ def _statements(as_of: date):
     )
 
 
-def _matches(as_of: date):
+def _matches(as_of: date, scope):
     """Per stall and account version: the last day a matching QR was seen on display, and
     whether the vendor's own bank QR was found matching."""
     return (
@@ -207,22 +208,26 @@ def _matches(as_of: date):
             func.max(case((Inspection.sign_displayed, Inspection.inspected_on))).label("seen_on"),
             func.max(case((Inspection.own_bank_qr, 1), else_=0)).label("own_qr"),
         )
-        .where(Inspection.scan_result == ScanResult.MATCH, Inspection.inspected_on <= as_of)
+        .where(
+            Inspection.scan_result == ScanResult.MATCH,
+            Inspection.inspected_on <= as_of,
+            scope(Inspection),
+        )
         .group_by(Inspection.stall_id, Inspection.bank_account_id)
         .subquery("matches")
     )
 
 
-def _signs(as_of: date):
+def _signs(as_of: date, scope):
     return (
         select(Sign.stall_id, Sign.bank_account_id)
-        .where(Sign.issued_at < day_end(as_of))
+        .where(Sign.issued_at < day_end(as_of), scope(Sign))
         .group_by(Sign.stall_id, Sign.bank_account_id)
         .subquery("signs")
     )
 
 
-def _recent_payments(as_of: date, defaults: Defaults, params):
+def _recent_payments(as_of: date, defaults: Defaults, params, scope):
     """Payments per stall inside its market's activity window."""
     # A plain lower bound on the day lets the scan use the (day, ...) index; the per-market
     # window is applied on top.
@@ -239,10 +244,23 @@ def _recent_payments(as_of: date, defaults: Defaults, params):
             PaymentActivity.day >= lower_bound,
             PaymentActivity.day <= as_of,
             PaymentActivity.day >= params.c.activity_since,
+            scope(PaymentActivity),
         )
         .group_by(PaymentActivity.stall_id)
         .subquery("recent_payments")
     )
+
+
+def _evidence_scope(markets: Iterable[int] | None, stalls: Iterable[int] | None):
+    """A WHERE clause builder keeping an evidence table to the stalls asked about, so a
+    refresh of a few markets does not aggregate the whole country's evidence."""
+    if stalls is not None:
+        wanted = list(stalls)
+        return lambda model: model.stall_id.in_(wanted)
+    if markets is not None:
+        in_markets = select(Stall.id).where(Stall.market_id.in_(list(markets)))
+        return lambda model: model.stall_id.in_(in_markets)
+    return lambda model: true()
 
 
 def stall_steps(
@@ -255,10 +273,11 @@ def stall_steps(
     on ``as_of``: columns stall_id, market_id, commune_id, step, has_account, reached_displayed."""
     defaults = Defaults.from_config()
     params = market_parameters(as_of, defaults, markets)
-    statements = _statements(as_of)
-    matches = _matches(as_of)
-    signs = _signs(as_of)
-    payments = _recent_payments(as_of, defaults, params)
+    scope = _evidence_scope(markets, stalls)
+    statements = _statements(as_of, scope)
+    matches = _matches(as_of, scope)
+    signs = _signs(as_of, scope)
+    payments = _recent_payments(as_of, defaults, params, scope)
     end = day_end(as_of)
 
     has_account = Bank.bin.is_not(None)

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-28 15:31:28.191039
+Create Date: 2026-11-28 15:43:14.224259
 
 """
 from alembic import op
@@ -117,6 +117,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inspection'))
     )
     with op.batch_alter_table('inspection', schema=None) as batch_op:
+        batch_op.create_index('ix_inspection_at', ['inspected_at'], unique=False)
         batch_op.create_index('ix_inspection_day', ['inspected_on'], unique=False)
         batch_op.create_index('ix_inspection_stall_day', ['stall_id', 'inspected_on', 'id'], unique=False)
 
@@ -135,6 +136,7 @@ def upgrade():
     )
     with op.batch_alter_table('payment_activity', schema=None) as batch_op:
         batch_op.create_index('ix_payment_activity_day_stall', ['day', 'stall_id', 'payments'], unique=False)
+        batch_op.create_index('ix_payment_activity_updated', ['updated_at'], unique=False)
 
     op.create_table('payment_notification',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -172,6 +174,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_self_report'))
     )
     with op.batch_alter_table('self_report', schema=None) as batch_op:
+        batch_op.create_index('ix_self_report_at', ['reported_at'], unique=False)
         batch_op.create_index('ix_self_report_stall_day', ['stall_id', 'reported_on', 'id'], unique=False)
 
     op.create_table('alert',
@@ -206,6 +209,7 @@ def downgrade():
     op.drop_table('alert')
     with op.batch_alter_table('self_report', schema=None) as batch_op:
         batch_op.drop_index('ix_self_report_stall_day')
+        batch_op.drop_index('ix_self_report_at')
 
     op.drop_table('self_report')
     with op.batch_alter_table('payment_notification', schema=None) as batch_op:
@@ -213,12 +217,14 @@ def downgrade():
 
     op.drop_table('payment_notification')
     with op.batch_alter_table('payment_activity', schema=None) as batch_op:
+        batch_op.drop_index('ix_payment_activity_updated')
         batch_op.drop_index('ix_payment_activity_day_stall')
 
     op.drop_table('payment_activity')
     with op.batch_alter_table('inspection', schema=None) as batch_op:
         batch_op.drop_index('ix_inspection_stall_day')
         batch_op.drop_index('ix_inspection_day')
+        batch_op.drop_index('ix_inspection_at')
 
     op.drop_table('inspection')
     op.drop_table('adoption_target')
