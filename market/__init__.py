@@ -82,9 +82,10 @@ def register_registry_blueprints(app: Flask) -> None:
 
 
 def register_admin_blueprints(app: Flask) -> None:
-    from market import admin
+    from market import admin, links
 
     app.register_blueprint(admin.bp)
+    app.register_blueprint(links.bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -1,0 +1,52 @@
+"""Creating, finding and revoking vendor links; the token itself is never stored."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import select
+
+from market import audit
+from market.extensions import db
+from market.models import Stall, VendorLink, utcnow
+
+TOKEN_BYTES = 24  # 32 URL-safe characters: far beyond guessing
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_link(stall: Stall) -> tuple[VendorLink, str]:
+    """A new link for the stall; returns it with its token, shown once to print or send."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    creator = current_user.id if has_request_context() and current_user.is_authenticated \
+        else None
+    link = VendorLink(stall_id=stall.id, token_hash=token_hash(token), created_by_id=creator)
+    db.session.add(link)
+    db.session.flush()
+    audit.record("create", "vendor_link", link.id, market_id=stall.market_id,
+                 new={"stall_id": stall.id})
+    return link, token
+
+
+def revoke_link(link: VendorLink) -> VendorLink:
+    """The link stops working at once; the row stays for the audit."""
+    if link.revoked_at is None:
+        link.revoked_at = utcnow()
+        db.session.flush()
+        audit.record("retire", "vendor_link", link.id, market_id=link.stall.market_id,
+                     old={"revoked_at": None}, new={"revoked_at": link.revoked_at.isoformat()})
+    return link
+
+
+def active_link(token: str) -> VendorLink | None:
+    """The unrevoked link with this token, or None (the same answer for every failure)."""
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(
+        select(VendorLink).where(VendorLink.token_hash == token_hash(token),
+                                 VendorLink.revoked_at.is_(None))
+    )
