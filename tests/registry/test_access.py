@@ -131,3 +131,15 @@ def test_board_audit_trail_shows_only_its_markets(client, world):
     page = client.get("/audit").get_data(as_text=True)
     assert page.count("Khu cá") == 1
     assert world["own"].code in page and world["other"].code not in page
+
+
+def test_home_sends_each_role_to_its_start_page(client, world):
+    anonymous = client.get("/")
+    assert anonymous.status_code == 302 and anonymous.location.endswith("/login")
+    expected = {"admin": "/admin/users", "commune": "/markets",
+                "board": f"/markets/{world['own'].id}", "team": f"/markets/{world['own'].id}"}
+    for role, start in expected.items():
+        other = client.application.test_client()
+        login(other, world["users"][role])
+        response = other.get("/")
+        assert response.status_code == 302 and response.location.endswith(start), role
