@@ -157,3 +157,13 @@ def test_board_export_round_trips_through_the_import_page(client, board):
     page = wait_for(client, upload(client, data).location)
     assert "Tệp khớp với sổ đăng ký: không có gì cần thay đổi." in page
     assert count(AuditEvent) == before
+
+
+def test_a_registry_changed_since_the_dry_run_is_not_written(client, board):
+    location = upload(client, xlsx_bytes([full_row("CHO1", "A01")])).location
+    wait_for(client, location)
+    make_stall(board.markets[0], code="A01")
+    db.session.commit()
+    page = wait_for(client, client.post(f"{location}/confirm").headers["Location"])
+    assert "Sổ đăng ký đã thay đổi sau lần kiểm tra." in page
+    assert count(Stall) == 1 and count(Vendor) == 0

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from flask_babel import get_locale
@@ -121,6 +121,7 @@ def phone(text: str) -> str | None:
     return value
 
 
+@cache
 def _bank_keys() -> dict[str, set[str]]:
     keys: dict[str, set[str]] = {}
     for bank in all_banks():

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from functools import cache
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -64,6 +65,7 @@ def _account_cells(account: BankAccount | None, user: User | None) -> list[str]:
     return [bank_name(account.bank_bin), number, account.holder_name]
 
 
+@cache
 def bank_name(bank_bin: str) -> str:
     """The bank's short name when it reads back as the same bank, otherwise its BIN."""
     entry = get_bank(bank_bin)

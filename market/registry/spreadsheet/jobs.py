@@ -62,6 +62,12 @@ def _step(job: ImportJob, user: User) -> tuple[ImportStatus, dict[str, Any]]:
     plan = plan_import(sheet, user, progress)
     if not applying:
         return ImportStatus.CHECKED, summary(plan)
+    if plan.ok and plan.counts() != (job.result or {}).get("counts"):
+        # Someone changed the registry since the dry run: what was confirmed is not what
+        # would be written any more.
+        raise SpreadsheetError(
+            _l("Sổ đăng ký đã thay đổi sau lần kiểm tra. Hãy tải tệp lên lại để kiểm tra lại.")
+        )
     progress.restart()
     apply_plan(plan, progress)
     return ImportStatus.APPLIED, summary(plan)
