@@ -26,6 +26,7 @@ def register(app: Flask) -> None:
     from market.monitor.cli import monitor
     from market.registry.spreadsheet.cli import registry_cli
     from market.signs.cli import signs_cli
+    from market.vietqr.cli import qr
 
     app.cli.add_command(load_banks_command)
     app.cli.add_command(backup_command)
@@ -35,3 +36,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(scheduler_command)
     app.cli.add_command(signs_cli)
     app.cli.add_command(registry_cli)
+    app.cli.add_command(qr)
