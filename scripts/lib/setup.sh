@@ -40,8 +40,12 @@ ensure_venv() {
   local stamp="$VENV/.installed-$(cat setup.cfg pyproject.toml | sha1sum | cut -c1-12)-${extras//[^a-z,]/}"
   if [ ! -f "$stamp" ]; then
     say "installing the project and its dependencies ($extras)"
-    "$VENV/bin/pip" install --quiet --upgrade pip >/dev/null
-    "$VENV/bin/pip" install --quiet -e ".$extras"
+    local log="$VENV/install.log"
+    if ! { "$VENV/bin/pip" install --upgrade pip && "$VENV/bin/pip" install -e ".$extras"; } >"$log" 2>&1; then
+      tail -40 "$log" >&2
+      echo "Installing failed; the whole log is in $log" >&2
+      exit 1
+    fi
     rm -f "$VENV"/.installed-*
     touch "$stamp"
   else
