@@ -220,3 +220,4 @@ def new_vendor(who: Person, shop: str = "", consent_on: date | None = None) -> V
 def login_lines() -> list[str]:
     """The demo sign-ins, one per line: role, username, password."""
     return [f"{user.role.value:<8} {user.username:<11} {DEMO_PASSWORD}" for user in DEMO_USERS]
+from market.demo import history  # noqa: F401  (appends the 90-day history step)
