@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from factories import make_market, make_user
 from openpyxl import load_workbook
-from spreadsheet_files import csv_bytes, full_row, xlsx_bytes
 from sqlalchemy import func, select
 
 from market.extensions import db
 from market.models import AuditEvent, Role, Stall
+from spreadsheet.spreadsheet_files import csv_bytes, full_row, xlsx_bytes
 
 
 def count(model) -> int:

@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 from factories import make_account, make_market, make_stall, make_user, make_vendor
-from spreadsheet_files import SPREADSHEETS, full_row, sheet_row, xlsx_bytes
 from sqlalchemy import func, select
 
 from market.extensions import db
@@ -24,6 +23,7 @@ from market.registry.spreadsheet.apply import ImportRefused, apply_plan
 from market.registry.spreadsheet.export import registry_rows, write_csv, write_xlsx
 from market.registry.spreadsheet.plan import plan_import
 from market.registry.spreadsheet.reader import Limits, read_sheet
+from spreadsheet.spreadsheet_files import SPREADSHEETS, full_row, sheet_row, xlsx_bytes
 
 WRITERS = {"xlsx": write_xlsx, "csv": write_csv}
 

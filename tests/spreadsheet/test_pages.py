@@ -7,12 +7,12 @@ import time
 import pytest
 from factories import login, make_account, make_market, make_stall, make_user, make_vendor
 from openpyxl import load_workbook
-from spreadsheet_files import HEADERS, SPREADSHEETS, full_row, xlsx_bytes
 from sqlalchemy import func, select
-from test_reader import zip_bomb
 
 from market.extensions import db
 from market.models import AuditEvent, ImportJob, Role, Stall, Vendor
+from spreadsheet.spreadsheet_files import HEADERS, SPREADSHEETS, full_row, xlsx_bytes
+from spreadsheet.test_reader import zip_bomb
 
 
 def count(model) -> int:

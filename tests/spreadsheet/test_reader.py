@@ -5,9 +5,9 @@ import io
 import zipfile
 
 import pytest
-from spreadsheet_files import HEADERS, csv_bytes, full_row, xlsx_bytes
 
 from market.registry.spreadsheet.reader import Limits, SpreadsheetError, read_sheet
+from spreadsheet.spreadsheet_files import HEADERS, csv_bytes, full_row, xlsx_bytes
 
 
 def refusal(data: bytes, limits: Limits | None = None) -> str:
