@@ -40,7 +40,8 @@ def response_language() -> str:
 
 
 def problem_response(problem: ApiProblem) -> Response:
-    with force_locale(response_language()):
+    language = response_language()
+    with force_locale(language):
         body: dict[str, Any] = {
             "type": PROBLEM_TYPE + problem.kind,
             "title": str(problem.title),
@@ -53,6 +54,7 @@ def problem_response(problem: ApiProblem) -> Response:
     response = Response(json.dumps(body, ensure_ascii=False), problem.status,
                         mimetype="application/problem+json")
     response.headers.update(problem.headers)
+    response.headers["Content-Language"] = language
     return response
 
 

@@ -217,7 +217,7 @@ class LadderQuery(Query):
 
 
 class CoverageQuery(Query):
-    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+    month: str = Field(pattern=r"^[12]\d{3}-(0[1-9]|1[0-2])$", description="YYYY-MM")
 
 
 # --- writes ----------------------------------------------------------------------------------

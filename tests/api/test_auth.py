@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
-from api.helpers import bearer
 from factories import login, make_market, make_user
 from sqlalchemy import select
 
+from api.helpers import bearer
 from market.api.tokens import hash_token
 from market.extensions import db
 from market.models import ApiToken, Role
