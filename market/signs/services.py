@@ -38,6 +38,9 @@ QR_SIZE_MM = {SignFormat.A6: 60, SignFormat.A5: 85, SignFormat.A4: 125, SignForm
 STICKERS_PER_SHEET = 6
 # Signs per WeasyPrint document: bounds the memory of one rendering, whatever the batch.
 CHUNK_SIZE = 250
+# Documents of a big batch are rendered side by side by this many processes (the
+# SIGNS_RENDER_PROCESSES setting overrides it); layout is CPU-bound and single-threaded.
+RENDER_PROCESSES = 2
 
 
 class SignUnavailable(Exception):
@@ -110,8 +113,8 @@ def print_plan(market: Market, plan: SignPlan, sign_format: SignFormat, *,
         if progress:
             progress(min((index + 1) * chunk, len(faces)), len(faces))
 
-    pdf = render_chunks(documents, processes=current_app.config.get("SIGNS_RENDER_PROCESSES", 1),
-                        progress=chunk_done)
+    processes = current_app.config.get("SIGNS_RENDER_PROCESSES", RENDER_PROCESSES)
+    pdf = render_chunks(documents, processes=processes, progress=chunk_done)
     return PrintedBatch(pdf, signs, plan.unprintable)
 
 

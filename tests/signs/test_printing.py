@@ -1,12 +1,15 @@
 """Printing a market's signs: order, text, scannable codes, fonts, issuing and reprints."""
 from __future__ import annotations
 
+import pypdfium2
 import pytest
+import zxingcpp
 from sqlalchemy import func, select
 
 from market.extensions import db
 from market.models import Sign, SignPrint, StallStatus
 from market.signs.issuing import CODE_ALPHABET, supersede_signs
+from market.signs.pdf import url_fetcher
 from market.signs.selection import Obstacle, Selection
 from market.signs.services import SignUnavailable, print_market_signs, render_stall_sign
 from signs import makers
@@ -178,12 +181,35 @@ def test_single_stall_sign_and_its_obstacle(market_with_stalls):
 
 
 def test_batch_rendered_in_chunks_by_two_processes_keeps_the_order(app, market_with_stalls):
+    saved = dict(app.config)
     app.config.update(SIGNS_CHUNK_SIZE=1, SIGNS_RENDER_PROCESSES=2)
     try:
         batch = print_market_signs(market_with_stalls, "a6")
     finally:
-        app.config.update(SIGNS_CHUNK_SIZE=250, SIGNS_RENDER_PROCESSES=1)
+        app.config.clear()
+        app.config.update(saved)
 
     texts = page_texts(batch.pdf)
     assert len(texts) == 4
     assert [t.split("\n")[1].strip() for t in texts] == ["A-01", "A-03", "A-10", "B-02"]
+
+
+def test_a6_code_is_at_least_35_mm_wide(market_with_stalls):
+    pdf = print_market_signs(market_with_stalls, "a6", Selection(zone="B")).pdf
+    dpi = 200
+    page = pypdfium2.PdfDocument(pdf)[0].render(scale=dpi / 72).to_pil()
+
+    (found,) = zxingcpp.read_barcodes(page, formats=zxingcpp.BarcodeFormat.QRCode)
+
+    corners = found.position
+    width_mm = (corners.top_right.x - corners.top_left.x) / dpi * 25.4
+    assert width_mm >= 35
+
+
+def test_pdf_rendering_fetches_nothing_but_inline_data():
+    fetcher = url_fetcher()
+
+    for url in ("file:///etc/hostname", "http://127.0.0.1/", "https://example.org/x.png"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert fetcher.fetch("data:text/plain,ok").read() == b"ok"
