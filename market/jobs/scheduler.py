@@ -29,25 +29,24 @@ def run_in_app(app: Flask, job: JobKind) -> None:
 def build_scheduler(app: Flask) -> BlockingScheduler:
     config = app.config
     zone = config["TIMEZONE"]
-    scheduler = BlockingScheduler(
-        timezone=zone,
-        job_defaults={
-            "coalesce": True,
-            "max_instances": 1,
-            "misfire_grace_time": int(config["MONITOR_MISFIRE_GRACE_SECONDS"]),
-        },
-    )
+    scheduler = BlockingScheduler(timezone=zone)
+    # A missed run is made up once (coalesce), late by up to the grace time, never twice at once.
+    once = {
+        "coalesce": True,
+        "max_instances": 1,
+        "misfire_grace_time": int(config["MONITOR_MISFIRE_GRACE_SECONDS"]),
+    }
     scheduler.add_job(
         run_in_app, CronTrigger.from_crontab(config["MONITOR_FULL_CRON"], timezone=zone),
-        args=[app, JobKind.FULL], id="monitor-full", name="nightly full computation",
+        args=[app, JobKind.FULL], id="monitor-full", name="nightly full computation", **once,
     )
     scheduler.add_job(
         run_in_app, IntervalTrigger(minutes=int(config["MONITOR_LIGHT_MINUTES"]), timezone=zone),
-        args=[app, JobKind.LIGHT], id="monitor-light", name="light refresh of today",
+        args=[app, JobKind.LIGHT], id="monitor-light", name="light refresh of today", **once,
     )
     scheduler.add_job(
         run_in_app, CronTrigger.from_crontab(config["MONITOR_ALERTS_CRON"], timezone=zone),
-        args=[app, JobKind.ALERTS], id="monitor-alerts", name="daily alert check",
+        args=[app, JobKind.ALERTS], id="monitor-alerts", name="daily alert check", **once,
     )
     return scheduler
 
