@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from binascii import crc_hqx
 from itertools import islice
 from types import MappingProxyType
@@ -49,6 +50,8 @@ def decode(text: str) -> Payload:
     _scan(text, "", values)
     _check_frame(text, values)
     for tag in sorted(_TEMPLATE_TAGS.intersection(values)):
+        if tag == "38" and _scan_napas_transfer(values["38"], values):
+            continue
         added = _scan(values[tag], tag + ".", values)
         if tag == "62":
             for path in [p for p in islice(reversed(values), added) if p >= "62.50"]:
@@ -81,6 +84,30 @@ def _scan(text: str, prefix: str, values: dict[str, str]) -> int:
     if len(values) != count:
         _refuse_duplicate(text, prefix)
     return count - before
+
+
+# Tag 38 of a VietQR transfer as every encoder writes it: GUID, beneficiary (BIN, account
+# or card number), service. One match costs a third of scanning its two levels; any other
+# shape takes the general scan, which yields the same values.
+_NAPAS_TRANSFER = re.compile(
+    r"0010A00000072701(\d\d)0006(\d{6})01(\d\d)([0-9A-Za-z]{1,19})0208(QRIBFTT[AC])"
+)
+
+
+def _scan_napas_transfer(value: str, values: dict[str, str]) -> bool:
+    """Add the objects of a canonical NAPAS transfer template; False if it is not one."""
+    match = _NAPAS_TRANSFER.fullmatch(value)
+    if match is None:
+        return False
+    beneficiary_length, bank_bin, account_length, account, service = match.groups()
+    if int(account_length) != len(account) or int(beneficiary_length) != 14 + len(account):
+        return False
+    values["38.00"] = NAPAS_GUID
+    values["38.01"] = value[18 : 32 + len(account)]
+    values["38.02"] = service
+    values["38.01.00"] = bank_bin
+    values["38.01.01"] = account
+    return True
 
 
 def _where(prefix: str) -> tuple[str, str, str]:

@@ -3,7 +3,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from market.vietqr import PayloadError, all_banks, decode, encode, to_ascii
+from market.vietqr import PayloadError, all_banks, crc_hex, decode, encode, to_ascii
+from market.vietqr.decoder import _scan
 
 DIGITS = "0123456789"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -87,3 +88,36 @@ def test_damaged_payloads_are_refused_cleanly(cut, position, char):
             assert error.field and error.message_vi and error.message_en
         else:
             raise AssertionError(f"accepted a damaged payload: {damaged!r}")
+
+
+def general_scan(text):
+    """The values of a payload's tag 38, scanned level by level without the fast path."""
+    values = {}
+    _scan(text, "", values)
+    _scan(values["38"], "38.", values)
+    _scan(values["38.01"], "38.01.", values)
+    return {path: value for path, value in values.items() if path.startswith("38")}
+
+
+@settings(max_examples=200, deadline=None)
+@given(bank_bin=bins, account=accounts, card=st.booleans(), amount=amounts)
+def test_napas_fast_path_gives_the_general_scans_values(bank_bin, account, card, amount):
+    if card:
+        account = "".join(ch for ch in account if ch.isdigit()) or "1"
+    payload = encode(bank_bin, account, amount=amount, service="card" if card else "account")
+    decoded = {
+        path: value for path, value in decode(payload).values.items() if path.startswith("38")
+    }
+    assert list(decoded.items()) == list(general_scan(payload).items())
+
+
+def test_non_canonical_napas_template_takes_the_general_path():
+    # Same objects, service written before the beneficiary: still a valid VietQR transfer.
+    napas = "0010A000000727" + "0208QRIBFTTA" + "0127000697040301130011012345678"
+    body = "000201010211" + f"38{len(napas):02d}{napas}" + "53037045802VN6304"
+    payload = decode(body + crc_hex(body))
+    assert (payload.kind, payload.bank_bin, payload.account) == (
+        "vietqr_account",
+        "970403",
+        "0011012345678",
+    )
