@@ -60,10 +60,17 @@ def register_blueprints(app: Flask) -> None:
     register_registry_blueprints(app)
     app.register_blueprint(signs.bp)
     monitor.init_app(app)
+    register_dashboard_blueprints(app)
     register_api_blueprints(app)
     errors.init_app(app)
     navigation.init_app(app)
     security.init_app(app)
+
+
+def register_dashboard_blueprints(app: Flask) -> None:
+    from market import dashboard
+
+    dashboard.init_app(app)
 
 
 def register_api_blueprints(app: Flask) -> None:

@@ -24,6 +24,7 @@ from market.models.registry import GoodsCategory, Market, Stall, StallStatus
 from market.models.signs import Sign, SignFormat, SignPrint
 from market.models.users import Role, User, user_market
 from market.models.vendors import Tenancy, Vendor
+from market.models.visits import Visit, VisitAssignment, VisitOutcome
 
 __all__ = [
     "AccountKind",
@@ -60,6 +61,9 @@ __all__ = [
     "User",
     "Vendor",
     "VendorLink",
+    "Visit",
+    "VisitAssignment",
+    "VisitOutcome",
     "user_market",
     "utcnow",
 ]

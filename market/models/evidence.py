@@ -115,6 +115,8 @@ class Inspection(db.Model):
     reason: Mapped[NonUseReason | None] = mapped_column(str_enum(NonUseReason, 20))
     reason_text: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # Set by the phone that recorded it offline: a resend is recognised and stored once.
+    client_uuid: Mapped[str | None] = mapped_column(String(36), unique=True)
 
 
 class SelfReport(db.Model):

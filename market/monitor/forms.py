@@ -4,13 +4,14 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
+    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import UUID, InputRequired, Length, Optional
 
 from market.models.adoption import JobKind
 from market.models.evidence import NonUseReason, QrUse
@@ -40,6 +41,8 @@ class InspectionForm(FlaskForm):
     )
     reason_text = StringField(_l("Lý do khác"), validators=[Length(max=200)])
     note = TextAreaField(_l("Ghi chú"), validators=[Length(max=2000)])
+    # Made by the phone (static/js/offline-queue.js) so that a resend is stored once.
+    client_uuid = HiddenField(validators=[Optional(), UUID()])
 
 
 class ResolveForm(FlaskForm):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from market.extensions import db
 from market.models import BankAccount, Inspection, Stall, User, utcnow
@@ -65,12 +66,18 @@ def record_inspection(
     reason_text: str = "",
     note: str = "",
     at: datetime | None = None,
+    client_uuid: str | None = None,
 ) -> Inspection:
     """Record a visit; a photo of the displayed QR is read and compared with the registry.
 
     A code that pays a different account opens a swapped-sign alert on the stall and its
-    market. Flushes, never commits.
+    market. A ``client_uuid`` already stored means the phone sent the same record again: the
+    stored inspection is returned unchanged. Flushes, never commits.
     """
+    if client_uuid:
+        sent_before = db.session.scalar(select(Inspection).where(Inspection.client_uuid == client_uuid))
+        if sent_before is not None:
+            return sent_before
     check_answer(qr_use, reason, reason_text)
     at = at or utcnow()
     account = current_account(stall)
@@ -90,6 +97,7 @@ def record_inspection(
         reason=reason,
         reason_text=reason_text.strip() if reason == NonUseReason.OTHER else "",
         note=note.strip(),
+        client_uuid=client_uuid or None,
     )
     db.session.add(inspection)
     db.session.flush()

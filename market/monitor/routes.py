@@ -47,6 +47,7 @@ def new_inspection(stall_id: int):
                 reason=NonUseReason(form.reason.data) if form.reason.data else None,
                 reason_text=form.reason_text.data or "",
                 note=form.note.data or "",
+                client_uuid=form.client_uuid.data or None,
             )
         except EvidenceError as error:
             getattr(form, error.field).errors.append(error.message)

@@ -1,0 +1,40 @@
+"""Forms of the worklist and the visit record."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import UUID, DataRequired, InputRequired, Length, Optional
+
+from market.models import VisitOutcome
+
+
+class AssignForm(FlaskForm):
+    stall_id = IntegerField(validators=[InputRequired()])
+    assignee = SelectField(_l("Giao cho"), coerce=int, validators=[InputRequired()])
+    planned_on = DateField(_l("Ngày đi thăm"), validators=[Optional()])
+
+
+class VisitForm(FlaskForm):
+    outcome = RadioField(
+        _l("Kết quả"), choices=[SelectChoice(o.value, o.label) for o in VisitOutcome],
+        validators=[InputRequired(_l("Chọn kết quả của buổi thăm."))],
+    )
+    next_visit_on = DateField(_l("Hẹn thăm lại ngày"), validators=[Optional()])
+    note = TextAreaField(_l("Ghi chú"), validators=[Length(max=2000)])
+    # Made by the phone (static/js/offline-queue.js): a record sent twice is stored once.
+    client_uuid = HiddenField(validators=[DataRequired(_l("Thiếu mã bản ghi.")), UUID()])
+
+
+class RouteForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form: it changes nothing
+
+    assignee = SelectField(_l("Thành viên"), coerce=int, validators=[Optional()])
+    day = DateField(_l("Ngày"), validators=[Optional()])

@@ -1,0 +1,154 @@
+"""Dashboard pages: areas, markets, floor plans, data quality, reports, the service worker."""
+from __future__ import annotations
+
+from flask import (
+    Response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from market import PROJECT_ROOT
+from market.auth.access import Action, market_or_404, mask_account, requires
+from market.dashboard import bp, root_bp
+from market.dashboard.charts import RUNGS, Series, bar_chart, line_chart
+from market.dashboard.figures import (
+    AreaFigures,
+    area_figures,
+    computed_at,
+    market_figures,
+    scoped_markets,
+)
+from market.dashboard.floor_plan import floor_plan
+from market.dashboard.quality import quality_report
+from market.dashboard.reports import (
+    area_report,
+    report_pdf,
+    report_title,
+    report_xlsx,
+    rung_labels,
+)
+from market.dashboard.scope import breadcrumbs, home_unit, unit_or_404
+from market.models import AdoptionStep, StallStatus
+from market.monitor.clock import local_today
+
+
+def charts(figures: AreaFigures) -> dict:
+    labels = rung_labels()
+
+    def trend(points, title):
+        if not points:
+            return None
+        series = [Series(labels[r], [f.share(f"reached_{r}") for _, f in points], colour, dash)
+                  for r, colour, dash in RUNGS]
+        return line_chart([d for d, _ in points], series, title=title)
+
+    def bars(groups, title):
+        if not groups:
+            return None
+        data = [(name, [f.share(f"reached_{r}") for r in labels]) for name, f in groups]
+        return bar_chart(data, list(labels.values()), title=title)
+
+    return {
+        "weekly": trend(figures.weekly, _("Theo tuần (%)")),
+        "monthly": trend(figures.monthly, _("Theo tháng (%)")),
+        "by_class": bars([(_("Chợ hạng %(n)s", n=c), f) for c, f in figures.by_class.items()],
+                         _("Theo hạng chợ (%)")),
+        "by_category": bars([(c.label, f) for c, f in figures.by_category.items()],
+                            _("Theo ngành hàng (%)")),
+    }
+
+
+@bp.get("/")
+@requires(Action.READ)
+def index():
+    unit = home_unit()
+    if unit is not None:
+        return redirect(url_for("dashboard.area", unit_id=unit.id))
+    return render_area(None)
+
+
+@bp.get("/units/<int:unit_id>")
+@requires(Action.READ)
+def area(unit_id: int):
+    return render_area(unit_or_404(unit_id))
+
+
+def render_area(unit):
+    figures = area_figures(current_user, unit)
+    return render_template(
+        "dashboard/area.html", unit=unit, crumbs=breadcrumbs(unit), figures=figures,
+        charts=charts(figures), labels=rung_labels(), computed_at=computed_at(),
+    )
+
+
+@bp.get("/markets/<int:market_id>")
+@requires(Action.READ)
+def market(market_id: int):
+    market = market_or_404(market_id)
+    figures = market_figures(market)
+    return render_template(
+        "dashboard/market.html", market=market, crumbs=breadcrumbs(market.commune), figures=figures,
+        charts=charts(figures), labels=rung_labels(), computed_at=computed_at(), steps=list(AdoptionStep),
+    )
+
+
+@bp.get("/markets/<int:market_id>/plan")
+@requires(Action.READ)
+def plan(market_id: int):
+    market = market_or_404(market_id)
+    today = local_today()
+    return render_template(
+        "dashboard/plan.html", market=market, plan=floor_plan(market, today), today=today,
+        steps=list(AdoptionStep), statuses=[StallStatus.VACANT, StallStatus.CLOSED],
+    )
+
+
+@bp.get("/quality")
+@requires(Action.READ)
+def quality():
+    unit = home_unit()
+    report = quality_report(scoped_markets(current_user, unit.id if unit else None), local_today())
+    return render_template("dashboard/quality.html", report=report,
+                           mask=lambda number: mask_account(number, current_user))
+
+
+def _report_scope():
+    unit_id = request.args.get("unit", type=int)
+    unit = unit_or_404(unit_id) if unit_id else home_unit()
+    figures = area_figures(current_user, unit)
+    return area_report(report_title(unit), figures, figures.market_ids, local_today()), unit
+
+
+def _attachment(body: bytes, mimetype: str, filename: str) -> Response:
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/report.pdf")
+@requires(Action.READ)
+def report_as_pdf():
+    report, unit = _report_scope()
+    name = f"bao-cao-cho40-{unit.code if unit else 'cac-cho'}-{report.figures.day or ''}.pdf"
+    return _attachment(report_pdf(report), "application/pdf", name)
+
+
+@bp.get("/report.xlsx")
+@requires(Action.READ)
+def report_as_xlsx():
+    report, unit = _report_scope()
+    name = f"bao-cao-cho40-{unit.code if unit else 'cac-cho'}-{report.figures.day or ''}.xlsx"
+    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _attachment(report_xlsx(report), mimetype, name)
+
+
+@root_bp.get("/sw.js")
+def service_worker():
+    response = send_from_directory(PROJECT_ROOT / "static", "sw.js", mimetype="text/javascript",
+                                   max_age=0)
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
