@@ -8,7 +8,7 @@ code twice. :func:`render_cache_info` and :func:`clear_render_cache` expose the 
 from __future__ import annotations
 
 import io
-from functools import _CacheInfo, lru_cache
+from functools import lru_cache
 
 import qrcode
 import segno
@@ -82,8 +82,8 @@ def render_branded_png(payload: str, *, size_px: int = 600, cache: bool = True) 
     return draw(payload, int(size_px))
 
 
-def render_cache_info() -> dict[str, _CacheInfo]:
-    """Hits, misses and sizes of the rendering caches, by output kind."""
+def render_cache_info() -> dict[str, tuple[int, int, int, int]]:
+    """Per output kind, the cache's named tuple ``(hits, misses, maxsize, currsize)``."""
     return {
         "svg": _svg_cached.cache_info(),
         "png": _png_cached.cache_info(),
