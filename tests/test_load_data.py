@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from market.extensions import db
 from market.models import (
@@ -65,12 +66,16 @@ def test_stall_codes_are_unique_within_each_market(app, gen_load_data):
     assert all(codes == stalls == 10 for _, codes, stalls in per_market)
 
 
-def test_the_app_can_add_rows_after_the_load(app, gen_load_data):
+def test_the_app_can_add_rows_after_the_load_and_keys_are_checked_again(app, gen_load_data):
     gen_load_data.generate(db.engine, markets=2, stalls_per_market=5, progress=False)
     market = db.session.scalars(select(Market)).first()
     db.session.add(Stall(market=market, code="NEW-1", category="fruit"))
     db.session.commit()
     assert count(Stall.id) == 11
+
+    db.session.add(Stall(market_id=market.id + 1000, code="NEW-2", category="fruit"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
 
 
 def test_refuses_a_database_with_markets_unless_replacing(app, gen_load_data, capsys):
