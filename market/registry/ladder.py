@@ -27,9 +27,10 @@ def with_steps(query: Select, step: str, number: int,
     page = queries.page_of(query, number)
     ids = [row.stall.id for row in page.rows]
     if ids:
-        found = dict(db.session.execute(
-            select(*stall_steps(today, stalls=ids).subquery().c["stall_id", "step"])
-        ).all())
+        # The page's own markets bound the ladder's per-market parameters.
+        markets = markets or sorted({row.market.id for row in page.rows})
+        steps = stall_steps(today, markets=markets, stalls=ids).subquery()
+        found = dict(db.session.execute(select(steps.c.stall_id, steps.c.step)).all())
         for row in page.rows:
             value = found.get(row.stall.id)
             row.step = AdoptionStep(value) if value else None
