@@ -121,12 +121,21 @@
       fetch(url, { method: "POST", body: body(record.fields), credentials: "same-origin" }).then(function (response) {
         if (response.status === 400) { form.submit(); return; }  // show the errors beside the fields
         if (!response.ok) { return queue(); }
-        window.location.assign(response.url);
+        // Show the page the server answered with (its message included) without asking again.
+        return response.text().then(function (html) {
+          history.replaceState(null, "", response.url);
+          document.open();
+          document.write(html);
+          document.close();
+        });
       }, queue);
     });
   }
 
   document.querySelectorAll("form[data-offline-queue]").forEach(prepare);
+  // A page shown in place of the form runs this file again: start the sending only once.
+  if (window.cho40OfflineQueue) { showCount(); return; }
+  window.cho40OfflineQueue = true;
   if ("serviceWorker" in navigator) { navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {}); }
   window.addEventListener("online", flush);
   setInterval(flush, 30000);
