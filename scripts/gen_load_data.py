@@ -122,7 +122,7 @@ class Batch:
 
 @dataclass
 class Load:
-    """What stays the same through a run: sizes, the random source, the next ids."""
+    """The state of a run: sizes, the random source, the next free ids, drawn pools."""
 
     rng: random.Random
     markets: int
@@ -313,6 +313,8 @@ def writer(connection: Connection, tables: MetaData, report: Report) -> Callable
     }
 
     def write(name: str, rows: list[tuple]) -> None:
+        if not rows:
+            return
         started = time.perf_counter()
         columns = COLUMNS[name]
         if postgresql:
