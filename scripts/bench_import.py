@@ -129,8 +129,12 @@ def main() -> None:
             limits = Limits(max_bytes=len(data) + 1, max_rows=args.markets * args.stalls)
             print(f"{db.engine.dialect.name}: {args.markets} markets × {args.stalls} stalls = "
                   f"{args.markets * args.stalls} rows, XLSX {len(data) / 2**20:.1f} MB, "
-                  f"{args.runs} runs")
-            runs = [one_run(data, limits) for _ in range(args.runs)]
+                  f"{args.runs} runs", flush=True)
+            runs = []
+            for number in range(1, args.runs + 1):
+                runs.append(one_run(data, limits))
+                print(f"  run {number}: " + ", ".join(f"{k} {v:.0f}" for k, v in runs[-1].items()),
+                      flush=True)
             for name in runs[0]:
                 figures = sorted(run[name] for run in runs)
                 print(f"  {name:40} median {statistics.median(figures):8.0f} rows/s"

@@ -1,10 +1,12 @@
 """The dry run finds every problem by row and column; the commit does exactly what it planned."""
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
 from factories import make_account, make_market, make_stall, make_user, make_vendor
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from market.extensions import db
@@ -212,3 +214,20 @@ def test_export_then_import_changes_nothing(file_format):
     assert plan.ok and len(plan.rows) == 4
     assert {change.action for change in plan.changes} == {"unchanged"}
     assert count(AuditEvent) == before
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_formula_like_text_is_exported_inert_and_reads_back_the_same(file_format):
+    market = make_market(code="CHO1")
+    stall = make_stall(market, code="A1")
+    make_vendor('=HYPERLINK("http://x","Bấm")', shop_name="@Quầy", phone="+84912345678",
+                stall=stall)
+    db.session.commit()
+    data = WRITERS[file_format](registry_rows(None, market))
+    if file_format == "xlsx":
+        cell = load_workbook(io.BytesIO(data)).worksheets[0]["H2"]
+        assert (cell.data_type, cell.value) == ("s", '=HYPERLINK("http://x","Bấm")')
+    else:
+        assert "'=HYPERLINK" in data.decode("utf-8-sig")
+    plan = dry_run(data)
+    assert plan.ok and {change.action for change in plan.changes} == {"unchanged"}

@@ -16,7 +16,13 @@ from market.auth.access import market_scope, mask_account
 from market.extensions import db
 from market.models import BankAccount, Market, Stall, Tenancy, User, Vendor
 from market.models.registry import CATEGORY_LABELS, STATUS_LABELS
-from market.registry.spreadsheet.columns import COLUMNS, TEXT_KEYS, CellError, bank
+from market.registry.spreadsheet.columns import (
+    COLUMNS,
+    FORMULA_START,
+    TEXT_KEYS,
+    CellError,
+    bank,
+)
 from market.vietqr import all_banks, get_bank
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -82,8 +88,13 @@ def write_csv(rows: Iterable[list[str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([column.header for column in COLUMNS])
-    writer.writerows(rows)
+    writer.writerows([inert(cell) for cell in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")
+
+
+def inert(text: str) -> str:
+    """A cell Excel would run as a formula gets a leading apostrophe (the import drops it)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def write_xlsx(rows: Iterable[list[str]], *, guide: bool = False) -> bytes:
@@ -99,14 +110,17 @@ def write_xlsx(rows: Iterable[list[str]], *, guide: bool = False) -> bytes:
         cell.font = bold
         heading.append(cell)
     sheet.append(heading)
-    text_positions = [i for i, column in enumerate(COLUMNS) if column.key in TEXT_KEYS]
+    text_positions = {i for i, column in enumerate(COLUMNS) if column.key in TEXT_KEYS}
     for row in rows:
         cells: list = list(row)
-        for i in text_positions:
-            # Stored as text so that Excel keeps leading zeros of codes and account numbers.
-            cell = WriteOnlyCell(sheet, value=cells[i])
-            cell.number_format = "@"
-            cells[i] = cell
+        for i, value in enumerate(row):
+            # Text stays text: leading zeros of codes and account numbers are kept, and a
+            # name starting with "=" is not turned into a formula.
+            if i in text_positions or value.startswith("="):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"
+                cell.number_format = "@"
+                cells[i] = cell
         sheet.append(cells)
     if guide:
         _write_guide(workbook.create_sheet("Hướng dẫn"), bold)

@@ -18,7 +18,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
-from market.registry.spreadsheet.columns import COLUMNS, HEADERS, fold
+from market.registry.spreadsheet.columns import COLUMNS, FORMULA_START, HEADERS, fold
 
 ZIP_SIGNATURE = b"PK\x03\x04"
 
@@ -144,7 +144,13 @@ def _csv_rows(data: bytes):
     first_line = text.split("\n", 1)[0]
     # Excel in Vietnamese settings saves with semicolons; pick the separator the header uses.
     delimiter = max(",;\t", key=first_line.count)
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        yield [_without_apostrophe(cell) for cell in row]
+
+
+def _without_apostrophe(cell: str) -> str:
+    """The export writes ``'=…`` so that Excel shows a formula-like text as text."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_START else cell
 
 
 def _xlsx_rows(data: bytes, limits: Limits):
