@@ -263,7 +263,7 @@ def run(rounds: int, seconds: float) -> list[Row]:
     return rows
 
 
-def markdown(rows: list[Row], command: str, rounds: int) -> str:
+def markdown(rows: list[Row], command: str, rounds: int, load: tuple[float, float]) -> str:
     def rate(value: float) -> str:
         return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
 
@@ -277,6 +277,7 @@ def markdown(rows: list[Row], command: str, rounds: int) -> str:
         f"segno {version('segno')}, zxing-cpp {version('zxing-cpp')},",
         f"vietnam-qr-pay {version('vietnam-qr-pay')}.",
         f"Median of {rounds} rounds, ours and the baseline alternating in each round.",
+        f"Load average (1 min) {load[0]:.1f} at the start and {load[1]:.1f} at the end of the run.",
         "",
         "| operation | ours | baseline | baseline rate | ours / baseline | target | met |",
         "|---|---:|---|---:|---:|---|---|",
@@ -308,9 +309,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=0.3, help="target length of one timed run")
     parser.add_argument("--output", type=Path, help="also write the Markdown report to this file")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     rows = run(args.rounds, args.seconds)
+    load = (load_before, os.getloadavg()[0])
     command = " ".join([".venv/bin/python", "scripts/bench_qr.py", *sys.argv[1:]])
-    report = markdown(rows, command, args.rounds)
+    report = markdown(rows, command, args.rounds, load)
     print(report)
     if args.output:
         args.output.write_text(report, encoding="utf-8")
