@@ -1,37 +1,88 @@
-"""The adoption step of the stalls on a page, from the monitor's ladder (the one place that
-decides steps): one extra statement per page, and a join when filtering by step."""
+"""The adoption step of the stalls in a table, from the monitor's ladder (the one place that
+decides steps).
+
+Building and running the ladder costs more than the rest of the stalls page, so the steps of a
+whole market are kept for ``REGISTRY_STEP_CACHE_SECONDS`` (30 s by default, 0 turns it off) in
+each worker: a table may show a step up to that long after a change, while the stall page and
+the step filter always ask the ladder afresh.
+"""
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
+from datetime import date, datetime
+
+from flask import current_app
 from sqlalchemy import Select, select
 from wtforms import SelectChoice
 
 from market.extensions import db
-from market.models import AdoptionStep, Stall
+from market.models import AdoptionStep, Market, Stall
 from market.monitor.clock import local_today
 from market.monitor.ladder import stall_steps
 from market.registry import queries
 from market.registry.forms import options
+
+CACHED_MARKETS = 256
+FEW_MARKETS = 3
+_cache: OrderedDict[tuple, tuple[float, dict[int, str]]] = OrderedDict()
+_lock = threading.Lock()
 
 
 def step_choices(blank: object) -> list[SelectChoice]:
     return options([("", blank), *((s.value, s.label) for s in AdoptionStep)])
 
 
+def market_steps(market: Market, today: date) -> dict[int, str]:
+    """Every operating stall of the market with its step today (kept a short while)."""
+    seconds = current_app.config.get("REGISTRY_STEP_CACHE_SECONDS", 30)
+    # created_at tells apart a market that reuses the id of a deleted one.
+    key = (market.id, _stamp(market.created_at), today)
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[0] > now:
+            _cache.move_to_end(key)
+            return hit[1]
+    steps = stall_steps(today, markets=[market.id]).subquery()
+    found = dict(db.session.execute(select(steps.c.stall_id, steps.c.step)).all())
+    if seconds > 0:
+        with _lock:
+            _cache[key] = (now + seconds, found)
+            while len(_cache) > CACHED_MARKETS:
+                _cache.popitem(last=False)
+    return found
+
+
+def _stamp(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else ""
+
+
 def with_steps(query: Select, step: str, number: int,
-               markets: list[int] | None = None) -> queries.Page:
-    """A page of ``query`` (optionally only stalls at ``step``), each row with its step."""
+               market: Market | None = None) -> queries.Page:
+    """A page of ``query`` (optionally only stalls at ``step``), each row with its step.
+
+    Rows from a few markets take their steps from ``market_steps``; rows spread over many
+    (a wide search) from one ladder query bounded to the page's stalls.
+    """
     today = local_today()
     if step:
-        steps = stall_steps(today, markets=markets).subquery("steps")
+        steps = stall_steps(today, markets=[market.id] if market else None).subquery("steps")
         query = query.join(steps, steps.c.stall_id == Stall.id).where(steps.c.step == step)
     page = queries.page_of(query, number)
-    ids = [row.stall.id for row in page.rows]
-    if ids:
-        # The page's own markets bound the ladder's per-market parameters.
-        markets = markets or sorted({row.market.id for row in page.rows})
-        steps = stall_steps(today, markets=markets, stalls=ids).subquery()
+    markets = {row.market.id: row.market for row in page.rows}
+    if step:
+        found = {row.stall.id: step for row in page.rows}
+    elif len(markets) <= FEW_MARKETS:
+        found = {}
+        for each in markets.values():
+            found.update(market_steps(each, today))
+    else:
+        steps = stall_steps(today, markets=sorted(markets),
+                            stalls=[row.stall.id for row in page.rows]).subquery()
         found = dict(db.session.execute(select(steps.c.stall_id, steps.c.step)).all())
-        for row in page.rows:
-            value = found.get(row.stall.id)
-            row.step = AdoptionStep(value) if value else None
+    for row in page.rows:
+        value = found.get(row.stall.id)
+        row.step = AdoptionStep(value) if value else None
     return page

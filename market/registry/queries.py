@@ -75,15 +75,22 @@ def filtered(query: Select, *, q: str = "", zone: str = "", category: str = "",
 
 
 def page_of(query: Select, number: int) -> Page:
-    """One page of stall rows in floor-plan order, and the total count."""
+    """One page of stall rows in floor-plan order, and the total count (from the same
+    statement, as a window count, unless the page asked for is past the end)."""
     per_page = current_app.config["PAGE_SIZE"]
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    number = min(max(1, number), max(1, math.ceil(total / per_page)))
-    rows = db.session.execute(
-        query.order_by(Stall.zone, Stall.row, Stall.number, Stall.code, Stall.id)
-        .limit(per_page).offset((number - 1) * per_page)
-    ).all()
-    return Page([StallRow(*row) for row in rows], number, total, per_page)
+    ordered = query.add_columns(func.count().over().label("total")).order_by(
+        Stall.zone, Stall.row, Stall.number, Stall.code, Stall.id)
+    number = max(1, number)
+    rows = db.session.execute(ordered.limit(per_page).offset((number - 1) * per_page)).all()
+    if rows:
+        total = rows[0].total
+    else:
+        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+        if total:
+            number = math.ceil(total / per_page)
+            rows = db.session.execute(
+                ordered.limit(per_page).offset((number - 1) * per_page)).all()
+    return Page([StallRow(*row[:4]) for row in rows], number, total, per_page)
 
 
 def zones(market: Market) -> list[str]:

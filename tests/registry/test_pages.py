@@ -129,3 +129,16 @@ def test_stalls_table_is_paged(client):
     assert "S-049" in first and "S-050" not in first and "page=2" in first
     second = client.get(f"/markets/{market.id}", query_string={"page": 2}).get_data(as_text=True)
     assert "S-050" in second and "S-054" in second and "S-049" not in second
+
+
+def test_stalls_table_shows_and_filters_the_adoption_step(client):
+    market, _stall, _vendor = board_with_stall(client)
+    make_stall(market, code="B-01", vendor=make_vendor("Đỗ Văn Bảy"))
+    db.session.commit()
+    page = client.get(f"/markets/{market.id}").get_data(as_text=True)
+    assert "Đã đăng ký tài khoản" in page and "Chưa có tài khoản" in page
+    registered = client.get(f"/markets/{market.id}", query_string={"step": "registered"})
+    text = registered.get_data(as_text=True)
+    assert "A-01" in text and "B-01" not in text
+    none = client.get(f"/markets/{market.id}", query_string={"step": "no_account"})
+    assert "B-01" in none.get_data(as_text=True) and "A-01" not in none.get_data(as_text=True)

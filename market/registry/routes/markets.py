@@ -46,7 +46,7 @@ def market(market_id: int):
         category=filters.category.data or "", status=filters.status.data or "",
     )
     page = with_steps(query, filters.step.data or "", page_number(request.args.get("page")),
-                      markets=[market.id])
+                      market)
     return render_template("registry/market.html", market=market, filters=filters, page=page)
 
 
