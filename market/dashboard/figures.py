@@ -3,14 +3,16 @@
 An *area* is an administrative unit (or, for board and team users, simply their markets).
 Its rows are its child units, or its markets when it has none. Every figure is a sum of
 market snapshot rows of the markets the user may read, so scope is applied once, in SQL.
-Results are kept per process until snapshot rows or targets change.
+Results are kept per process until snapshot rows or targets change (``cached``).
 """
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, func, select
@@ -342,15 +344,15 @@ def compute_area(user: User, unit: AdminUnit | None) -> AreaFigures:
 
 
 class _Cache:
-    """Area figures per (user scope, unit), dropped whenever a new snapshot run succeeds."""
+    """Values computed from the snapshots' state, dropped together whenever it changes."""
 
-    def __init__(self, size: int = 256) -> None:
+    def __init__(self, size: int = 512) -> None:
         self.size = size
         self.version: tuple | None = None
-        self.entries: OrderedDict[tuple, AreaFigures] = OrderedDict()
+        self.entries: OrderedDict[tuple, Any] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, version: tuple, key: tuple, compute) -> AreaFigures:
+    def get(self, version: tuple, key: tuple, compute: Callable[[], Any]) -> Any:
         with self.lock:
             if version != self.version:
                 self.entries.clear()
@@ -368,6 +370,15 @@ class _Cache:
 
 
 _cache = _Cache()
+
+
+def cached(key: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per state of the snapshots (and per database) for ``key``; every
+    time while no snapshot has been written yet."""
+    version = snapshot_version()
+    if version[0] is None:
+        return compute()
+    return _cache.get(version, (str(db.engine.url), *key), compute)
 
 
 def scope_key(user: User) -> tuple:
@@ -389,8 +400,7 @@ def area_figures(user: User, unit: AdminUnit | None) -> AreaFigures:
             figures.by_category = by_category(figures.market_ids, figures.day)
         return figures
 
-    key = (str(db.engine.url), scope_key(user), user.role.value, unit.id if unit else None)
-    return _cache.get(snapshot_version(), key, compute)
+    return cached(("area", scope_key(user), user.role.value, unit.id if unit else None), compute)
 
 
 def computed_at() -> datetime | None:
@@ -434,4 +444,4 @@ def market_figures(market: Market) -> AreaFigures:
             figures.by_category = by_category([market.id], figures.day)
         return figures
 
-    return _cache.get(snapshot_version(), (str(db.engine.url), "market", market.id), compute)
+    return cached(("market", market.id), compute)

@@ -1,14 +1,20 @@
-"""A market's floor plan: its stalls by zone, row and number, each with its ladder step."""
+"""A market's floor plan: its stalls by zone, row and number, each with its ladder step.
+
+The steps come from the ladder's one query for the market's stalls; they are kept per process
+until the snapshots change (the job's light refresh runs every few minutes), like the other
+dashboard figures. Open swapped-sign alerts are read on every request.
+"""
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
+from market.dashboard.figures import cached
 from market.extensions import db
-from market.models import AdoptionStep, Alert, Market, Stall, StallStatus
+from market.models import AdoptionStep, Alert, Market, Stall, StallStatus, utcnow
 from market.models.evidence import AlertKind
 from market.monitor.ladder import stall_steps
 
@@ -39,6 +45,7 @@ class PlanZone:
 class FloorPlan:
     zones: list[PlanZone]
     counts: Counter  # by step value, plus "vacant"/"closed" and "swapped_sign"
+    computed_at: datetime
 
 
 def open_swapped_signs(market_id: int) -> set[int]:
@@ -51,27 +58,33 @@ def open_swapped_signs(market_id: int) -> set[int]:
     ))
 
 
-def floor_plan(market: Market, day: date) -> FloorPlan:
-    """Every stall of ``market`` in layout order with its step on ``day`` (one ladder query)."""
-    steps = stall_steps(day, markets=[market.id]).subquery("steps")
+def layout_with_steps(market_id: int, day: date) -> tuple[datetime, list]:
+    """The market's stalls in layout order with their step on ``day`` (one ladder query)."""
+    steps = stall_steps(day, markets=[market_id]).subquery("steps")
     rows = db.session.execute(
         select(Stall.id, Stall.code, Stall.zone, Stall.row, Stall.number, Stall.status, steps.c.step)
         .outerjoin(steps, steps.c.stall_id == Stall.id)
-        .where(Stall.market_id == market.id)
+        .where(Stall.market_id == market_id)
         .order_by(Stall.zone, Stall.row, Stall.number, Stall.code)
     ).all()
+    return utcnow(), [tuple(row) for row in rows]
+
+
+def floor_plan(market: Market, day: date) -> FloorPlan:
+    """Every stall of ``market`` in layout order with its step on ``day``."""
+    computed_at, rows = cached(("plan", market.id, day), lambda: layout_with_steps(market.id, day))
     alerted = open_swapped_signs(market.id)
     zones: list[PlanZone] = []
     counts: Counter = Counter()
-    for row in rows:
-        if not zones or zones[-1].name != row.zone:
-            zones.append(PlanZone(row.zone))
+    for stall_id, code, zone_name, row_name, number, status, step_value in rows:
+        if not zones or zones[-1].name != zone_name:
+            zones.append(PlanZone(zone_name))
         zone = zones[-1]
-        if not zone.rows or zone.rows[-1].name != row.row:
-            zone.rows.append(PlanRow(row.row))
-        step = AdoptionStep(row.step) if row.step else None
-        stall = PlanStall(row.id, row.code, row.number, StallStatus(row.status), step, row.id in alerted)
+        if not zone.rows or zone.rows[-1].name != row_name:
+            zone.rows.append(PlanRow(row_name))
+        step = AdoptionStep(step_value) if step_value else None
+        stall = PlanStall(stall_id, code, number, StallStatus(status), step, stall_id in alerted)
         zone.rows[-1].stalls.append(stall)
         counts[step.value if step else stall.status.value] += 1
         counts["swapped_sign"] += stall.swapped_sign
-    return FloorPlan(zones, counts)
+    return FloorPlan(zones, counts, computed_at)

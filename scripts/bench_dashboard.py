@@ -1,0 +1,257 @@
+#!/usr/bin/env python
+"""Benchmark of the dashboard pages under gunicorn on loopback, side by side with ``/healthz``.
+
+    .venv/bin/python scripts/bench_dashboard.py prepare --database-url URL [--as-of 2026-11-28] [--weeks 12]
+    .venv/bin/python scripts/bench_dashboard.py run --database-url URL [--workers 2] [--threads 8]
+        [--seconds 8] [--max-requests 20000] [--runs 3]
+
+``prepare`` works on a database filled by ``scripts/gen_load_activity.py``: it gathers 50 markets
+into one commune and 300 stalls into one market (the load data spreads markets and stalls
+evenly), adds three users (admin, that commune's user, that market's board), and computes the
+snapshots with the monitor's full job for one day a week over ``--weeks`` weeks plus the last
+day of each month in that span (enough points for the trend charts).
+
+``run`` starts gunicorn, signs each user in through the real sign-in form (CSRF token and
+session cookie), then drives each endpoint in turn for ``--seconds`` (or ``--max-requests``)
+with ``--threads`` keep-alive ``http.client`` connections, ``--runs`` times alternating, and
+prints medians of requests/s and their ratio to ``/healthz`` on the same server.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "bench-dashboard-1"
+USERS = {"admin": "bench.admin", "commune": "bench.xa", "board": "bench.bql"}
+
+
+def app_for(database_url: str):
+    from market import create_app
+
+    return create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench"})
+
+
+def prepare(database_url: str, as_of: date, weeks: int) -> None:
+    from sqlalchemy import func, select, update
+
+    from market.extensions import db
+    from market.jobs.runs import run_job
+    from market.models import AdminUnit, Market, Role, Stall, User
+    from market.models.adoption import JobKind
+
+    app = app_for(database_url)
+    with app.app_context():
+        commune = db.session.scalar(
+            select(AdminUnit).join(Market, Market.commune_id == AdminUnit.id)
+            .group_by(AdminUnit.id).order_by(func.count().desc(), AdminUnit.id).limit(1)
+        )
+        own = db.session.scalar(select(func.count()).where(Market.commune_id == commune.id))
+        if own < 50:
+            moved = list(db.session.scalars(
+                select(Market.id).where(Market.commune_id != commune.id).order_by(Market.id).limit(50 - own)
+            ))
+            db.session.execute(update(Market).where(Market.id.in_(moved)).values(commune_id=commune.id))
+        floor = db.session.scalar(select(Market).where(Market.commune_id == commune.id).order_by(Market.id))
+        has = db.session.scalar(select(func.count()).where(Stall.market_id == floor.id))
+        if has < 300:
+            donors = list(db.session.scalars(
+                select(Stall.id).where(Stall.market_id != floor.id).order_by(Stall.id.desc()).limit(300 - has)
+            ))
+            db.session.execute(
+                update(Stall).where(Stall.id.in_(donors))
+                .values(market_id=floor.id, code=Stall.code + "-" + Stall.id.cast(db.String))
+            )
+        for role, username in USERS.items():
+            user = db.session.scalar(select(User).where(User.username == username))
+            if user is None:
+                user = User(username=username, full_name=username, role=Role(role))
+                db.session.add(user)
+            user.set_password(PASSWORD)
+            user.admin_unit_id = commune.id if role == "commune" else None
+            user.markets = [floor] if role == "board" else []
+        db.session.commit()
+        print(f"commune {commune.name} ({commune.id}): 50 markets; market {floor.name} ({floor.id}): "
+              f"{db.session.scalar(select(func.count()).where(Stall.market_id == floor.id))} stalls")
+        days = {as_of - timedelta(weeks=n) for n in range(weeks)}
+        days |= {date(d.year, d.month, 1) - timedelta(days=1) for d in days}
+        for day in sorted(d for d in days if d >= as_of - timedelta(weeks=weeks)):
+            started = time.perf_counter()
+            run = run_job(JobKind.FULL, day, trigger="bench")
+            print(f"snapshots {day}: {run.status.value}, {run.rows} rows, {time.perf_counter() - started:.1f} s")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(database_url: str, port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "MARKET_DATABASE_URL": database_url, "MARKET_SECRET_KEY": "bench-dashboard"}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
+         str(workers), "--threads", "4", "--log-level", "warning", "market:create_app()"],
+        cwd=ROOT, env=env,
+    )
+    for _ in range(120):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+
+
+def sign_in(port: int, username: str) -> str:
+    """The session cookie of ``username``, signed in through the form like a browser."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", "/login")
+    response = connection.getresponse()
+    html = response.read().decode()
+    cookie = response.getheader("Set-Cookie", "").split(";")[0]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    body = urllib.parse.urlencode({"csrf_token": token, "username": username, "password": PASSWORD})
+    connection.request("POST", "/login", body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    response = connection.getresponse()
+    response.read()
+    if response.status != 302:
+        raise SystemExit(f"sign-in of {username} failed: {response.status}")
+    return response.getheader("Set-Cookie").split(";")[0]
+
+
+def drive(port: int, path: str, cookie: str, threads: int, seconds: float, max_requests: int) -> dict:
+    """Requests/s of ``path`` with ``threads`` keep-alive connections, bounded in time and count."""
+    lock = threading.Lock()
+    counts = {"ok": 0, "errors": 0, "sent": 0}
+    deadline = time.perf_counter() + seconds
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        headers = {"Cookie": cookie} if cookie else {}
+        while time.perf_counter() < deadline:
+            with lock:
+                if counts["sent"] >= max_requests:
+                    return
+                counts["sent"] += 1
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                ok = False
+            with lock:
+                counts["ok" if ok else "errors"] += 1
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - started
+    return {"rps": counts["ok"] / elapsed, "ok": counts["ok"], "errors": counts["errors"]}
+
+
+def run(args) -> None:
+    from sqlalchemy import func, select
+
+    from market.extensions import db
+    from market.models import AdminUnit, Market, Stall, User
+
+    app = app_for(args.database_url)
+    with app.app_context():
+        commune_user = db.session.scalar(select(User).where(User.username == USERS["commune"]))
+        board = db.session.scalar(select(User).where(User.username == USERS["board"]))
+        if commune_user is None or board is None:
+            raise SystemExit("run 'prepare' first")
+        floor = board.markets[0]
+        province = db.session.scalar(
+            select(AdminUnit).where(AdminUnit.parent_id.is_(None)).order_by(AdminUnit.id).limit(1))
+        sizes = {
+            "markets": db.session.scalar(select(func.count()).select_from(Market)),
+            "stalls": db.session.scalar(select(func.count()).select_from(Stall)),
+            "commune markets": db.session.scalar(
+                select(func.count()).where(Market.commune_id == commune_user.admin_unit_id)),
+            "floor stalls": db.session.scalar(select(func.count()).where(Stall.market_id == floor.id)),
+        }
+        endpoints = [
+            ("/healthz", None),
+            (f"/dashboard/units/{commune_user.admin_unit_id}", "commune"),
+            ("/dashboard/", "admin"),
+            (f"/dashboard/units/{province.id}", "admin"),
+            (f"/dashboard/markets/{floor.id}/plan", "board"),
+        ]
+        labels = {
+            endpoints[0][0]: "/healthz (trivial)",
+            endpoints[1][0]: f"commune dashboard ({sizes['commune markets']} markets)",
+            endpoints[2][0]: f"all provinces as admin ({sizes['markets']:,} markets)",
+            endpoints[3][0]: f"one province as admin ({province.name})",
+            endpoints[4][0]: f"floor plan ({sizes['floor stalls']} stalls)",
+        }
+    port = free_port()
+    server = start_server(args.database_url, port, args.workers)
+    try:
+        cookies = {role: sign_in(port, username) for role, username in USERS.items()}
+        for path, role in endpoints:  # first request of each page fills the per-process figures
+            drive(port, path, cookies.get(role, ""), args.workers * 4, 5, args.workers * 8)
+        results: dict[str, list[dict]] = {path: [] for path, _ in endpoints}
+        for _ in range(args.runs):
+            for path, role in endpoints:
+                results[path].append(drive(port, path, cookies.get(role, ""), args.threads, args.seconds,
+                                           args.max_requests))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+    print(f"{sizes['markets']:,} markets, {sizes['stalls']:,} stalls; gunicorn {args.workers} workers × 4 "
+          f"threads; {args.threads} client threads; {args.runs} runs of {args.seconds:g} s; medians")
+    base = statistics.median(r["rps"] for r in results[endpoints[0][0]])
+    print("| endpoint | requests/s | vs /healthz | errors |")
+    print("|---|---:|---:|---:|")
+    for path, _ in endpoints:
+        rps = statistics.median(r["rps"] for r in results[path])
+        errors = sum(r["errors"] for r in results[path])
+        print(f"| {labels[path]} | {rps:.0f} | {100 * rps / base:.0f}% | {errors} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["prepare", "run"])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 28))
+    parser.add_argument("--weeks", type=int, default=12)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--max-requests", type=int, default=20000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    if args.command == "prepare":
+        prepare(args.database_url, args.as_of, args.weeks)
+    else:
+        run(args)
+
+
+if __name__ == "__main__":
+    main()
