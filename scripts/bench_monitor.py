@@ -43,7 +43,7 @@ from market.models.adoption import JobKind, RunStatus
 from market.models.evidence import QrUse
 from market.monitor.clock import local_today
 from market.monitor.inspections import record_inspection
-from market.monitor.ladder import count_columns, stall_steps
+from market.monitor.ladder import count_columns, prepare_for_large_queries, steps_table
 
 INDEX_VARIANTS = {
     "covering (day, stall_id, payments)": "CREATE INDEX ix_payment_activity_day_stall "
@@ -60,7 +60,8 @@ def timed(action) -> tuple[float, object]:
 
 
 def bare_counts(day):
-    steps = stall_steps(day).subquery("steps")
+    prepare_for_large_queries()  # the same session settings as the job
+    steps = steps_table(day)
     query = select(steps.c.market_id, *count_columns(steps)).group_by(steps.c.market_id)
     rows = db.session.execute(query).all()
     db.session.rollback()

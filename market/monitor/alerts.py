@@ -10,7 +10,12 @@ from market.extensions import db
 from market.models import Alert, Inspection, Market, Stall, StallStatus, utcnow
 from market.models.adoption import AdoptionStep
 from market.models.evidence import AlertKind, ScanResult
-from market.monitor.ladder import Defaults, market_parameters, stall_steps
+from market.monitor.ladder import (
+    Defaults,
+    market_parameters,
+    prepare_for_large_queries,
+    steps_table,
+)
 
 
 def open_swapped_sign_alert(inspection: Inspection, market_id: int, detail: str) -> Alert:
@@ -88,7 +93,8 @@ def _check_uninspected_markets(day: date) -> int:
 
 
 def _check_lapsed_stalls(day: date) -> int:
-    steps = stall_steps(day).subquery("steps")
+    prepare_for_large_queries()
+    steps = steps_table(day)
     lapsed = select(steps.c.stall_id).where(steps.c.step == AdoptionStep.LAPSED.value)
     db.session.execute(
         update(Alert)

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import (
@@ -57,12 +57,14 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     true,
     union_all,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
+from market.extensions import db
 from market.models import (
     AdoptionStep,
     AdoptionTarget,
@@ -147,13 +149,6 @@ def market_parameters(as_of: date, defaults: Defaults, markets: Iterable[int] | 
     return query.cte("params")
 
 
-def longest_activity_window() -> ColumnElement[int]:
-    """The widest activity window set on any target (0 if none)."""
-    return select(
-        func.coalesce(func.max(AdoptionTarget.activity_window_days), 0)
-    ).scalar_subquery()
-
-
 def _statements(as_of: date, scope):
     """Answers to "do you use QR?", from inspections and self-reports, ranked newest first."""
     answers = union_all(
@@ -227,28 +222,39 @@ def _signs(as_of: date, scope):
     )
 
 
-def _recent_payments(as_of: date, defaults: Defaults, params, scope):
-    """Payments per stall inside its market's activity window."""
-    # A plain lower bound on the day lets the scan use the (day, ...) index; the per-market
-    # window is applied on top.
-    widest = case(
-        (longest_activity_window() > defaults.activity_window_days, longest_activity_window()),
-        else_=defaults.activity_window_days,
+def _activity_windows_vary() -> bool:
+    return bool(
+        db.session.scalar(select(exists().where(AdoptionTarget.activity_window_days.is_not(None))))
     )
-    lower_bound = days_before(literal(as_of, Date), widest - 1)
-    return (
+
+
+def _recent_payments(as_of: date, defaults: Defaults, params, scope):
+    """Payments per stall inside its market's activity window.
+
+    With one window everywhere (no target sets its own) this is a range scan of the
+    (day, stall_id, payments) index; otherwise each row is joined to its market's window.
+    """
+    query = (
         select(PaymentActivity.stall_id, func.sum(PaymentActivity.payments).label("payments"))
-        .join(Stall, Stall.id == PaymentActivity.stall_id)
-        .join(params, params.c.market_id == Stall.market_id)
-        .where(
-            PaymentActivity.day >= lower_bound,
-            PaymentActivity.day <= as_of,
-            PaymentActivity.day >= params.c.activity_since,
-            scope(PaymentActivity),
-        )
+        .where(PaymentActivity.day <= as_of, scope(PaymentActivity))
         .group_by(PaymentActivity.stall_id)
+    )
+    if not _activity_windows_vary():
+        since = as_of - timedelta(days=defaults.activity_window_days - 1)
+        return query.where(PaymentActivity.day >= since).subquery("recent_payments")
+    return (
+        query.join(Stall, Stall.id == PaymentActivity.stall_id)
+        .join(params, params.c.market_id == Stall.market_id)
+        .where(PaymentActivity.day >= params.c.activity_since)
         .subquery("recent_payments")
     )
+
+
+def prepare_for_large_queries() -> None:
+    """PostgreSQL's JIT spends seconds compiling this many expressions and wins less back;
+    switched off for the current transaction only."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL jit = off"))
 
 
 def _evidence_scope(markets: Iterable[int] | None, stalls: Iterable[int] | None):
@@ -345,8 +351,24 @@ def stall_steps(
     return query
 
 
+def steps_table(
+    as_of: date,
+    *,
+    markets: Iterable[int] | None = None,
+    stalls: Iterable[int] | None = None,
+):
+    """``stall_steps()`` as a materialised CTE, to aggregate over.
+
+    Materialised so that the step is worked out once per stall: inlined, the database would
+    repeat the whole CASE (and its correlated look-ups) inside every aggregate.
+    """
+    return stall_steps(as_of, markets=markets, stalls=stalls).cte("steps").prefix_with(
+        "MATERIALIZED"
+    )
+
+
 def count_columns(steps) -> list[ColumnElement]:
-    """The snapshot's figures as aggregates over a ``stall_steps()`` subquery."""
+    """The snapshot's figures as aggregates over ``steps_table()``."""
 
     def count_if(condition) -> ColumnElement:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -365,8 +387,6 @@ def count_columns(steps) -> list[ColumnElement]:
 
 def step_of(stall_id: int, as_of: date) -> AdoptionStep | None:
     """One stall's step (None when it is not operating): the badge on stall pages."""
-    from market.extensions import db
-
     value = db.session.execute(
         select(stall_steps(as_of, stalls=[stall_id]).subquery().c.step)
     ).scalar_one_or_none()

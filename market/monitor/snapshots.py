@@ -19,7 +19,7 @@ from market.models import (
     Tenancy,
     utcnow,
 )
-from market.monitor.ladder import count_columns, stall_steps
+from market.monitor.ladder import count_columns, prepare_for_large_queries, steps_table
 
 FIGURES = (
     "operating",
@@ -38,7 +38,7 @@ FIGURES = (
 
 def market_counts(day: date, markets: Collection[int] | None = None) -> Select:
     """Per market: the ladder's figures on ``day`` (markets without operating stalls give 0)."""
-    steps = stall_steps(day, markets=markets).subquery("steps")
+    steps = steps_table(day, markets=markets)
     counts = (
         select(steps.c.market_id, *count_columns(steps)).group_by(steps.c.market_id).subquery("counts")
     )
@@ -54,6 +54,7 @@ def market_counts(day: date, markets: Collection[int] | None = None) -> Select:
 
 def write_market_snapshots(day: date, run_id: int | None, markets: Collection[int] | None = None) -> int:
     """Replace the day's market rows (all markets, or only ``markets``); flushes, never commits."""
+    prepare_for_large_queries()
     replaced = delete(AdoptionSnapshot).where(
         AdoptionSnapshot.day == day, AdoptionSnapshot.market_id.is_not(None)
     )
