@@ -64,10 +64,13 @@ def visible_markets() -> Select:
     return select(Market).where(market_scope(current_user), Market.retired_at.is_(None))
 
 
-def market_or_404(market_id: int, action: Action = Action.READ) -> Market:
-    """The market if the current user may do ``action`` on it; 404 otherwise."""
+def market_or_404(market_id: int, action: Action = Action.READ, *options) -> Market:
+    """The market if the current user may do ``action`` on it; 404 otherwise.
+
+    ``options`` are loader options (e.g. ``joinedload(Market.commune)``) for the same query.
+    """
     market = db.session.scalar(
-        select(Market).where(Market.id == market_id, market_scope(current_user))
+        select(Market).where(Market.id == market_id, market_scope(current_user)).options(*options)
     )
     if market is None or not can(current_user, action):
         abort(404)

@@ -2,16 +2,18 @@
 decides steps).
 
 Building and running the ladder costs more than the rest of the stalls page, so the steps of a
-whole market are kept for ``REGISTRY_STEP_CACHE_SECONDS`` (30 s by default, 0 turns it off) in
-each worker: a table may show a step up to that long after a change, while the stall page and
-the step filter always ask the ladder afresh.
+whole market (and its list of zones) are kept for ``REGISTRY_STEP_CACHE_SECONDS`` (30 s by
+default, 0 turns it off) in each worker: a table may show a step up to that long after a
+change, while the stall page and the step filter always ask the ladder afresh.
 """
 from __future__ import annotations
 
 import threading
 import time
 from collections import OrderedDict
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, select
@@ -26,7 +28,7 @@ from market.registry.forms import options
 
 CACHED_MARKETS = 256
 FEW_MARKETS = 3
-_cache: OrderedDict[tuple, tuple[float, dict[int, str]]] = OrderedDict()
+_cache: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -36,27 +38,36 @@ def step_choices(blank: object) -> list[SelectChoice]:
 
 def market_steps(market: Market, today: date) -> dict[int, str]:
     """Every operating stall of the market with its step today (kept a short while)."""
+
+    def ask_the_ladder() -> dict[int, str]:
+        steps = stall_steps(today, markets=[market.id]).subquery()
+        return dict(db.session.execute(select(steps.c.stall_id, steps.c.step)).all())
+
+    return _kept(("steps", today), market, ask_the_ladder)
+
+
+def market_zones(market: Market) -> list[str]:
+    """The zones the market's stalls use, for the filter (kept like the steps)."""
+    return _kept(("zones",), market, lambda: queries.zones(market))
+
+
+def _kept(what: tuple, market: Market, compute: Callable[[], Any]) -> Any:
     seconds = current_app.config.get("REGISTRY_STEP_CACHE_SECONDS", 30)
     # created_at tells apart a market that reuses the id of a deleted one.
-    key = (market.id, _stamp(market.created_at), today)
+    key = (*what, market.id, market.created_at.isoformat() if market.created_at else "")
     now = time.monotonic()
     with _lock:
         hit = _cache.get(key)
         if hit is not None and hit[0] > now:
             _cache.move_to_end(key)
             return hit[1]
-    steps = stall_steps(today, markets=[market.id]).subquery()
-    found = dict(db.session.execute(select(steps.c.stall_id, steps.c.step)).all())
+    value = compute()
     if seconds > 0:
         with _lock:
-            _cache[key] = (now + seconds, found)
+            _cache[key] = (now + seconds, value)
             while len(_cache) > CACHED_MARKETS:
                 _cache.popitem(last=False)
-    return found
-
-
-def _stamp(moment: datetime | None) -> str:
-    return moment.isoformat() if moment else ""
+    return value
 
 
 def with_steps(query: Select, step: str, number: int,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from market.auth.access import Action, market_or_404, requires, visible_markets
@@ -13,7 +14,7 @@ from market.registry import bp, queries
 from market.registry import services as registry
 from market.registry.errors import RegistryError
 from market.registry.forms import MarketForm, StallFilterForm, options
-from market.registry.ladder import step_choices, with_steps
+from market.registry.ladder import market_zones, step_choices, with_steps
 from market.registry.routes.common import page_number, show_error
 
 
@@ -36,9 +37,9 @@ def markets():
 @bp.get("/markets/<int:market_id>")
 @requires(Action.READ)
 def market(market_id: int):
-    market = market_or_404(market_id)
+    market = market_or_404(market_id, Action.READ, joinedload(Market.commune))
     filters = StallFilterForm(request.args)
-    filters.zone.choices = options([("", _("Mọi khu")), *((z, z) for z in queries.zones(market))])
+    filters.zone.choices = options([("", _("Mọi khu")), *((z, z) for z in market_zones(market))])
     filters.step.choices = step_choices(_("Mọi bước"))
     query = queries.filtered(
         queries.stalls_with_tenants().where(Stall.market_id == market.id),
