@@ -50,6 +50,8 @@ def test_upload_dry_run_then_confirm_writes_the_registry(client, board, file_for
     assert response.status_code == 302
     page = wait_for(client, response.location)
     assert "Sẽ ghi vào sổ" in page and "Ghi 12 thay đổi vào sổ" in page
+    progress = client.get(f"{response.location}/progress").get_json()
+    assert progress == {"status": "checked", "running": False, "done": 3, "total": 3}
     assert count(Stall) == 0
     response = client.post(f"{response.location}/confirm")
     page = wait_for(client, response.headers["Location"])

@@ -100,6 +100,8 @@ class Progress:
 
 def _finish(job_id: int, status: ImportStatus, result: dict[str, Any], session=None) -> None:
     values = {"status": status, "result": result, "finished_at": utcnow()}
+    if status != ImportStatus.FAILED:
+        values["done_rows"] = ImportJob.total_rows
     if status != ImportStatus.CHECKED:
         values["content"] = None  # the file is kept only as long as it can still be committed
     statement = update(ImportJob).where(ImportJob.id == job_id).values(**values)

@@ -101,15 +101,16 @@ def plan_import(
     """Check every row; ``user`` None means the command line, which may touch every market."""
     plan = ImportPlan(today=local_today())
     parsed = []
-    for number, cells in sheet.rows:
+    for done, (number, cells) in enumerate(sheet.rows, start=1):
+        # Reading the cells is most of the work; the checks against the database are quick.
+        if on_progress and done % PROGRESS_EVERY == 0:
+            on_progress(done, len(sheet.rows))
         values, errors = parse_row(cells)
         plan.problems.extend(RowProblem(number, header(k), str(m)) for k, m in errors)
         parsed.append((number, values, not errors))
     registry = Registry.load({values["market_code"] for _, values, _ in parsed}, user)
     seen: dict[tuple[str, str], int] = {}
-    for done, (number, values, clean) in enumerate(parsed, start=1):
-        if on_progress and done % PROGRESS_EVERY == 0:
-            on_progress(done, len(parsed))
+    for number, values, clean in parsed:
         key = (values["market_code"], values["stall_code"])
         if None in key:
             continue
