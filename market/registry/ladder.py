@@ -17,23 +17,17 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, select
-from wtforms import SelectChoice
 
 from market.extensions import db
 from market.models import AdoptionStep, Market, Stall
 from market.monitor.clock import local_today
 from market.monitor.ladder import stall_steps
 from market.registry import queries
-from market.registry.forms import options
 
 CACHED_MARKETS = 256
 FEW_MARKETS = 3
 _cache: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
 _lock = threading.Lock()
-
-
-def step_choices(blank: object) -> list[SelectChoice]:
-    return options([("", blank), *((s.value, s.label) for s in AdoptionStep)])
 
 
 def market_steps(market: Market, today: date) -> dict[int, str]:

@@ -4,10 +4,10 @@ from functools import cache
 from flask_babel import lazy_gettext as _l
 
 from market.auth.access import Action, can, mask_account
-from market.models import AdoptionStep, GoodsCategory, StallStatus
 from market.navigation import add_nav_entry
 from market.registry import bp
 from market.registry.routes import accounts, audit, markets, search, stalls  # noqa: F401
+from market.registry.routes.labels import stall_labels
 from market.vietqr import all_banks, holder_name
 
 add_nav_entry("registry.markets", _l("Chợ"), Action.READ, order=10)
@@ -20,15 +20,6 @@ def registry_helpers() -> dict:
     """What registry templates (and others') use: permissions, masking, bank names."""
     return {"can": can, "mask_account": mask_account, "bank_names": bank_short_names(),
             "stall_labels": stall_labels}
-
-
-def stall_labels() -> dict[str, dict]:
-    """Category, status and step names in the current language, translated once per table."""
-    return {
-        "category": {c: c.label for c in GoodsCategory},
-        "status": {s: s.label for s in StallStatus},
-        "step": {s: s.label for s in AdoptionStep},
-    }
 
 
 @cache

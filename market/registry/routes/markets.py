@@ -14,8 +14,9 @@ from market.registry import bp, queries
 from market.registry import services as registry
 from market.registry.errors import RegistryError
 from market.registry.forms import MarketForm, StallFilterForm, options
-from market.registry.ladder import market_zones, step_choices, with_steps
+from market.registry.ladder import market_zones, with_steps
 from market.registry.routes.common import page_number, show_error
+from market.registry.routes.labels import stall_labels
 
 
 @bp.get("/markets")
@@ -40,7 +41,10 @@ def market(market_id: int):
     market = market_or_404(market_id, Action.READ, joinedload(Market.commune))
     filters = StallFilterForm(request.args)
     filters.zone.choices = options([("", _("Mọi khu")), *((z, z) for z in market_zones(market))])
-    filters.step.choices = step_choices(_("Mọi bước"))
+    names = stall_labels()
+    filters.category.choices = options([("", _("Tất cả ngành hàng")), *names["category"].items()])
+    filters.status.choices = options([("", _("Mọi tình trạng")), *names["status"].items()])
+    filters.step.choices = options([("", _("Mọi bước")), *names["step"].items()])
     query = queries.filtered(
         queries.stalls_with_tenants().where(Stall.market_id == market.id),
         q=filters.q.data or "", zone=filters.zone.data or "",

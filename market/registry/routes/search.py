@@ -8,9 +8,10 @@ from flask_login import current_user
 from market.auth.access import Action, market_scope, requires
 from market.models import Market
 from market.registry import bp, queries
-from market.registry.forms import StallFilterForm
+from market.registry.forms import StallFilterForm, options
 from market.registry.ladder import with_steps
 from market.registry.routes.common import page_number
+from market.registry.routes.labels import stall_labels
 
 MIN_QUERY = 2
 
@@ -19,6 +20,9 @@ MIN_QUERY = 2
 @requires(Action.READ)
 def search():
     filters = StallFilterForm(request.args)
+    names = stall_labels()
+    filters.category.choices = options([("", _("Tất cả ngành hàng")), *names["category"].items()])
+    filters.status.choices = options([("", _("Mọi tình trạng")), *names["status"].items()])
     text = (filters.q.data or "").strip()
     page = None
     if len(text) >= MIN_QUERY:
