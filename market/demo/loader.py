@@ -31,6 +31,7 @@ from market.models import (
     User,
     Vendor,
 )
+from market.registry.banks import sync_bank_directory
 from market.vietqr import holder_name
 
 SEED = 2025
@@ -93,7 +94,12 @@ def load_demo(seed: int = SEED) -> Counter[str]:
     for step in STEPS:
         step(context)
         db.session.flush()
-    return context.added
+    return +context.added  # without the kinds that got nothing
+
+
+def add_banks(context: DemoContext) -> None:
+    """The bank directory, which accounts point at, in case ``load-banks`` has not run."""
+    context.added["banks"] += sync_bank_directory()[0]
 
 
 def add_admin_units(context: DemoContext) -> None:
@@ -148,7 +154,7 @@ def add_users(context: DemoContext) -> None:
         context.added["users"] += 1
 
 
-STEPS: list[Callable[[DemoContext], None]] = [add_admin_units, add_markets, add_stalls, add_users]
+STEPS: list[Callable[[DemoContext], None]] = [add_banks, add_admin_units, add_markets, add_stalls, add_users]
 
 
 def draw_stall(rng: random.Random, market: MarketPlan, spot: Spot) -> StallPlan:
