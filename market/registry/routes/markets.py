@@ -17,6 +17,7 @@ from market.registry.forms import MarketForm, StallFilterForm, options
 from market.registry.ladder import market_zones, with_steps
 from market.registry.routes.common import page_number, show_error
 from market.registry.routes.labels import stall_labels
+from market.registry.tables import stall_lines
 
 
 @bp.get("/markets")
@@ -52,7 +53,8 @@ def market(market_id: int):
     )
     page = with_steps(query, filters.step.data or "", page_number(request.args.get("page")),
                       market)
-    return render_template("registry/market.html", market=market, filters=filters, page=page)
+    return render_template("registry/market.html", market=market, filters=filters, page=page,
+                           lines=stall_lines(page.rows))
 
 
 def commune_choices() -> list[SelectChoice]:

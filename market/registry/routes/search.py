@@ -12,6 +12,7 @@ from market.registry.forms import StallFilterForm, options
 from market.registry.ladder import with_steps
 from market.registry.routes.common import page_number
 from market.registry.routes.labels import stall_labels
+from market.registry.tables import stall_lines
 
 MIN_QUERY = 2
 
@@ -34,4 +35,5 @@ def search():
         page = with_steps(query, "", page_number(request.args.get("page")))
     elif text:
         filters.q.errors = [_("Nhập ít nhất %(n)s ký tự.", n=MIN_QUERY)]
-    return render_template("registry/search.html", filters=filters, page=page)
+    return render_template("registry/search.html", filters=filters, page=page,
+                           lines=stall_lines(page.rows) if page else [])
