@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -22,12 +22,12 @@ class VendorLink(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     stall_id: Mapped[int] = mapped_column(ForeignKey("stall.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     stall: Mapped[Stall] = relationship()
-    created_by: Mapped[Optional[User]] = relationship()
+    created_by: Mapped[User | None] = relationship()
 
     @property
     def is_active(self) -> bool:
