@@ -26,13 +26,14 @@ def authenticate() -> None:
         raise ApiProblem(401, "unauthorized", _l("Chưa xác thực"),
                          _l("Cần khóa API hợp lệ: Authorization: Bearer <khóa>."),
                          headers={"WWW-Authenticate": 'Bearer realm="api"'})
-    api_token, user = found
+    api_token, user, touched = found
     wait = ratelimit.retry_after(api_token.id)
     if wait is not None:
         raise ApiProblem(429, "rate-limited", _l("Quá nhiều yêu cầu"),
                          _l("Vui lòng thử lại sau %(seconds)s giây.", seconds=wait),
                          headers={"Retry-After": str(wait)})
-    db.session.commit()  # last_used_at, when it moved
+    if touched:
+        db.session.commit()  # at most every few minutes per token
     # Flask-Login keeps the request's user in g; setting it bypasses the session loader.
     g._login_user = user
 

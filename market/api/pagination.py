@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -35,19 +35,25 @@ def decode_cursor(cursor: str | None) -> int | None:
     return after
 
 
-def keyset_page(query: Select, id_column: Any, cursor: str | None,
-                limit: int) -> tuple[Sequence[Any], str | None]:
-    """Rows after the cursor in id order, at most ``limit``, and the next cursor (or None)."""
+def keyset_select(query: Select, id_column: Any, cursor: str | None, limit: int) -> Select:
+    """The rows after the cursor in id order, one more than ``limit`` (to tell if more follow)."""
     after = decode_cursor(cursor)
     if after is not None:
         query = query.where(id_column > after)
-    rows = db.session.execute(query.order_by(id_column).limit(limit + 1)).all()
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    return rows, encode_cursor(_row_id(rows[-1]))
+    return query.order_by(id_column).limit(limit + 1)
 
 
-def _row_id(row: Any) -> int:
-    first = row[0]
-    return first if isinstance(first, int) else first.id
+def split_page(items: Sequence[Any], limit: int, id_of: Callable[[Any], int]
+               ) -> tuple[Sequence[Any], str | None]:
+    """The page's items and the next cursor (None on the last page)."""
+    if len(items) <= limit:
+        return items, None
+    items = items[:limit]
+    return items, encode_cursor(id_of(items[-1]))
+
+
+def keyset_page(query: Select, id_column: Any, cursor: str | None,
+                limit: int) -> tuple[Sequence[Any], str | None]:
+    """Rows of ``query`` after the cursor, at most ``limit``, and the next cursor (or None)."""
+    rows = db.session.execute(keyset_select(query, id_column, cursor, limit)).all()
+    return split_page(rows, limit, lambda row: row[0] if isinstance(row[0], int) else row[0].id)

@@ -5,13 +5,13 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import exists, select, true
 
 from market.api import schemas
 from market.api.operations import operation
-from market.api.pagination import keyset_page
+from market.api.pagination import keyset_page, keyset_select, split_page
 from market.api.problems import validation_problem
-from market.api.scope import commune_or_404, stall_out, vendor_or_404, vendor_out
+from market.api.scope import commune_or_404, stalls_out, vendor_or_404, vendor_out
 from market.auth.access import market_or_404, market_scope, stall_or_404
 from market.extensions import db
 from market.models import AdminUnit, AdoptionSnapshot, Market, Sign, Stall
@@ -67,25 +67,25 @@ def get_market(market_id: int):
            query=schemas.StallQuery, response=schemas.StallPage, errors=READ_ERRORS)
 def list_stalls(query: schemas.StallQuery):
     """Filtered like the market's stall page; account numbers are masked for commune users."""
+    # The page's ids in a subquery, its details around them. Tenants and accounts join the id
+    # query only when q searches them: otherwise the keyset walks the stall index alone and a
+    # deep page costs what page 1 costs.
+    searched = stalls_with_tenants() if query.q.strip() else select(Stall).join(Stall.market)
     statement = filtered(
-        stalls_with_tenants().where(market_scope(current_user)),
+        searched.where(market_scope(current_user)).with_only_columns(Stall.id),
         q=query.q, zone=query.zone, category=query.category or "", status=query.status or "",
     )
     if query.market_id is not None:
         statement = statement.where(Stall.market_id == query.market_id)
-    rows, cursor = keyset_page(statement, Stall.id, query.cursor, query.limit)
-    return schemas.StallPage(
-        items=[stall_out(stall, vendor, account) for stall, _market, vendor, account in rows],
-        next_cursor=cursor,
-    )
+    page = keyset_select(statement, Stall.id, query.cursor, query.limit)
+    items, cursor = split_page(stalls_out(page), query.limit, lambda stall: stall.id)
+    return schemas.StallPage(items=items, next_cursor=cursor)
 
 
 @operation("GET", "/stalls/<int:stall_id>", summary="One stall", tag="stalls",
            response=schemas.StallOut, errors=READ_ERRORS + (404,))
 def get_stall(stall_id: int):
-    stall = stall_or_404(stall_id)
-    row = db.session.execute(stalls_with_tenants().where(Stall.id == stall.id)).one()
-    return stall_out(row[0], row[2], row[3])
+    return stalls_out([stall_or_404(stall_id).id])[0]
 
 
 @operation("GET", "/stalls/<int:stall_id>/signs", summary="Signs issued for a stall",
@@ -122,15 +122,22 @@ def day_range(query: schemas.RangeQuery) -> tuple[date, date]:
     return start, end
 
 
-def snapshot_series(scope: str, scope_id: int, column, query: schemas.RangeQuery):
+def snapshot_series(scope: str, scope_id: int, column, in_scope, query: schemas.RangeQuery,
+                    scope_or_404) -> schemas.SnapshotSeries:
+    """The rows of one market or commune; the scope check rides along in the same statement
+    and is asked on its own only when no row comes back (empty range or not visible)."""
     start, end = day_range(query)
-    snapshots = db.session.scalars(
-        select(AdoptionSnapshot).where(column == scope_id, AdoptionSnapshot.day >= start,
-                                       AdoptionSnapshot.day <= end)
-        .order_by(AdoptionSnapshot.day)
-    )
-    return schemas.SnapshotSeries(scope=scope, id=scope_id, start=start, end=end,
-                                  items=list(snapshots))
+    table = AdoptionSnapshot.__table__
+    rows = db.session.execute(
+        select(*(table.c[name] for name in schemas.SnapshotOut.model_fields))
+        .where(column == scope_id, table.c.day >= start, table.c.day <= end, in_scope)
+        .order_by(table.c.day)
+    ).mappings().all()
+    if not rows:
+        scope_or_404(scope_id)
+    return schemas.SnapshotSeries.model_validate(
+        {"scope": scope, "id": scope_id, "start": start, "end": end,
+         "items": [dict(row) for row in rows]})
 
 
 @operation("GET", "/markets/<int:market_id>/snapshots", summary="A market's daily ladder counts",
@@ -138,8 +145,9 @@ def snapshot_series(scope: str, scope_id: int, column, query: schemas.RangeQuery
            errors=READ_ERRORS + (404,))
 def market_snapshots(market_id: int, query: schemas.RangeQuery):
     """One row per day that the scheduled job computed, ``from``..``to`` inclusive."""
-    market = market_or_404(market_id)
-    return snapshot_series("market", market.id, AdoptionSnapshot.market_id, query)
+    in_scope = exists().where(Market.id == market_id, market_scope(current_user))
+    return snapshot_series("market", market_id, AdoptionSnapshot.market_id, in_scope, query,
+                           market_or_404)
 
 
 @operation("GET", "/units/<int:unit_id>/snapshots", summary="A commune's daily ladder counts",
@@ -148,4 +156,5 @@ def market_snapshots(market_id: int, query: schemas.RangeQuery):
 def commune_snapshots(unit_id: int, query: schemas.RangeQuery):
     """All markets of the commune together, one row per computed day."""
     unit = commune_or_404(unit_id)
-    return snapshot_series("commune", unit.id, AdoptionSnapshot.commune_id, query)
+    return snapshot_series("commune", unit.id, AdoptionSnapshot.commune_id, true(), query,
+                           commune_or_404)

@@ -53,8 +53,9 @@ def revoke_token(user: User, token_id: int) -> ApiToken | None:
     return token
 
 
-def token_user(plain: str) -> tuple[ApiToken, User] | None:
-    """The active token and active user behind a presented token, or None."""
+def token_user(plain: str) -> tuple[ApiToken, User, bool] | None:
+    """The active token and active user behind a presented token, or None; the flag says
+    whether ``last_used_at`` moved (and so whether there is something to commit)."""
     row = db.session.execute(
         select(ApiToken, User).join(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == hash_token(plain), ApiToken.revoked_at.is_(None),
@@ -64,7 +65,8 @@ def token_user(plain: str) -> tuple[ApiToken, User] | None:
         return None
     token, user = row
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
-        token.last_used_at = now
-        db.session.flush()
-    return token, user
+    if token.last_used_at is not None and now - token.last_used_at <= LAST_USED_PRECISION:
+        return token, user, False
+    token.last_used_at = now
+    db.session.flush()
+    return token, user, True

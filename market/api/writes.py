@@ -6,13 +6,12 @@ from flask_login import current_user
 
 from market.api import schemas
 from market.api.operations import operation
-from market.api.scope import account_out, stall_out, vendor_or_404, vendor_out
+from market.api.scope import account_out, stalls_out, vendor_or_404, vendor_out
 from market.auth.access import Action, can, market_or_404, stall_or_404
 from market.monitor import inspections, self_reports
 from market.monitor.errors import EvidenceError
 from market.registry import services
 from market.registry.errors import RegistryError
-from market.registry.services import current_account, current_tenant
 
 WRITE_ERRORS = (400, 401, 404, 422, 429)
 
@@ -47,7 +46,7 @@ def update_market(market_id: int, body: schemas.MarketChange):
 def create_stall(market_id: int, body: schemas.StallCreate):
     market = market_or_404(market_id, Action.EDIT_REGISTRY)
     stall = services.create_stall(market, **body.model_dump())
-    return stall_out(stall, None, None), location("api.get_stall", stall_id=stall.id)
+    return stalls_out([stall.id])[0], location("api.get_stall", stall_id=stall.id)
 
 
 @operation("PATCH", "/stalls/<int:stall_id>", summary="Change a stall", tag="stalls",
@@ -55,8 +54,7 @@ def create_stall(market_id: int, body: schemas.StallCreate):
 def update_stall(stall_id: int, body: schemas.StallChange):
     stall = stall_or_404(stall_id, Action.EDIT_REGISTRY)
     services.update_stall(stall, **body.model_dump(exclude_unset=True))
-    vendor = current_tenant(stall)
-    return stall_out(stall, vendor, current_account(vendor) if vendor else None)
+    return stalls_out([stall.id])[0]
 
 
 @operation("POST", "/vendors", summary="Register a vendor as a stall's tenant", tag="vendors",
