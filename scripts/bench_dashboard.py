@@ -126,7 +126,7 @@ def sign_in(port: int, username: str) -> str:
     connection.request("GET", "/login")
     response = connection.getresponse()
     html = response.read().decode()
-    cookie = response.getheader("Set-Cookie", "").split(";")[0]
+    cookie = session_cookie(response)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
     body = urllib.parse.urlencode({"csrf_token": token, "username": username, "password": PASSWORD})
     connection.request("POST", "/login", body=body, headers={
@@ -135,7 +135,14 @@ def sign_in(port: int, username: str) -> str:
     response.read()
     if response.status != 302:
         raise SystemExit(f"sign-in of {username} failed: {response.status}")
-    return response.getheader("Set-Cookie").split(";")[0]
+    return session_cookie(response)
+
+
+def session_cookie(response: http.client.HTTPResponse) -> str:
+    for header in response.headers.get_all("Set-Cookie") or []:
+        if header.startswith("session="):
+            return header.split(";")[0]
+    raise SystemExit("no session cookie in the answer")
 
 
 def drive(port: int, path: str, cookie: str, threads: int, seconds: float, max_requests: int) -> dict:

@@ -8,6 +8,7 @@ Results are kept per process until snapshot rows or targets change (``cached``).
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -131,12 +132,15 @@ class AreaFigures:
 def snapshot_version() -> tuple:
     """Changes whenever snapshot rows or targets are written: every write of a snapshot row
     inserts a new row with its own ``computed_at``, so the newest row identifies the state."""
-    newest = db.session.execute(
-        select(AdoptionSnapshot.id, AdoptionSnapshot.computed_at)
-        .order_by(AdoptionSnapshot.id.desc()).limit(1)
-    ).first()
-    targets = db.session.scalar(select(func.max(AdoptionTarget.updated_at)))
-    return (tuple(newest) if newest else None, targets)
+    newest = select(AdoptionSnapshot.id).order_by(AdoptionSnapshot.id.desc()).limit(1).scalar_subquery()
+    row = db.session.execute(
+        select(
+            newest,
+            select(AdoptionSnapshot.computed_at).where(AdoptionSnapshot.id == newest).scalar_subquery(),
+            select(func.max(AdoptionTarget.updated_at)).scalar_subquery(),
+        )
+    ).one()
+    return (None if row[0] is None else (row[0], row[1]), row[2])
 
 
 def last_run() -> JobRun | None:
@@ -372,10 +376,27 @@ class _Cache:
 _cache = _Cache()
 
 
+_checked = threading.local()
+
+
+def recent_version() -> tuple:
+    """``snapshot_version()``, asked of the database at most every
+    ``DASHBOARD_VERSION_CHECK_SECONDS`` (default 5) per thread: new figures show up within
+    that delay of the job's commit, and a page costs one query less."""
+    ttl = float(current_app.config.get("DASHBOARD_VERSION_CHECK_SECONDS", 5))
+    now = time.monotonic()
+    known = getattr(_checked, "known", None)
+    database = str(db.engine.url)
+    if known is None or known[0] != database or now - known[1] >= ttl:
+        known = (database, now, snapshot_version())
+        _checked.known = known
+    return known[2]
+
+
 def cached(key: tuple, compute: Callable[[], Any]) -> Any:
     """``compute()`` once per state of the snapshots (and per database) for ``key``; every
     time while no snapshot has been written yet."""
-    version = snapshot_version()
+    version = recent_version()
     if version[0] is None:
         return compute()
     return _cache.get(version, (str(db.engine.url), *key), compute)

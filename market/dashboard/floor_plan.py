@@ -2,14 +2,16 @@
 
 The steps come from the ladder's one query for the market's stalls; they are kept per process
 until the snapshots change (the job's light refresh runs every few minutes), like the other
-dashboard figures. Open swapped-sign alerts are read on every request.
+dashboard figures. Open swapped-sign alerts are read again after a few seconds.
 """
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask import current_app
 from sqlalchemy import select
 
 from market.dashboard.figures import cached
@@ -48,6 +50,24 @@ class FloorPlan:
     computed_at: datetime
 
 
+_recent_alerts: dict[tuple[str, int], tuple[float, frozenset[int]]] = {}
+
+
+def recent_swapped_signs(market_id: int) -> frozenset[int]:
+    """``open_swapped_signs``, asked of the database at most every
+    ``DASHBOARD_VERSION_CHECK_SECONDS`` (default 5) per market and process."""
+    ttl = float(current_app.config.get("DASHBOARD_VERSION_CHECK_SECONDS", 5))
+    key = (str(db.engine.url), market_id)
+    now = time.monotonic()
+    known = _recent_alerts.get(key)
+    if known is None or now - known[0] >= ttl:
+        if len(_recent_alerts) > 4096:
+            _recent_alerts.clear()
+        known = (now, frozenset(open_swapped_signs(market_id)))
+        _recent_alerts[key] = known
+    return known[1]
+
+
 def open_swapped_signs(market_id: int) -> set[int]:
     """Stalls of the market with an open swapped-sign alert."""
     return set(db.session.scalars(
@@ -70,10 +90,12 @@ def layout_with_steps(market_id: int, day: date) -> tuple[datetime, list]:
     return utcnow(), [tuple(row) for row in rows]
 
 
-def floor_plan(market: Market, day: date) -> FloorPlan:
-    """Every stall of ``market`` in layout order with its step on ``day``."""
+def floor_plan(market: Market, day: date, alerted: frozenset[int] | None = None) -> FloorPlan:
+    """Every stall of ``market`` in layout order with its step on ``day``; ``alerted``: the
+    stalls with an open swapped-sign alert, when the caller has them already."""
     computed_at, rows = cached(("plan", market.id, day), lambda: layout_with_steps(market.id, day))
-    alerted = open_swapped_signs(market.id)
+    if alerted is None:
+        alerted = open_swapped_signs(market.id)
     zones: list[PlanZone] = []
     counts: Counter = Counter()
     for stall_id, code, zone_name, row_name, number, status, step_value in rows:

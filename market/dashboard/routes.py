@@ -1,6 +1,8 @@
 """Dashboard pages: areas, markets, floor plans, data quality, reports, the service worker."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import (
     Response,
     redirect,
@@ -9,8 +11,10 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from market import PROJECT_ROOT
 from market.auth.access import Action, market_or_404, mask_account, requires
@@ -19,11 +23,13 @@ from market.dashboard.charts import RUNGS, Series, bar_chart, line_chart
 from market.dashboard.figures import (
     AreaFigures,
     area_figures,
+    cached,
     computed_at,
     market_figures,
+    scope_key,
     scoped_markets,
 )
-from market.dashboard.floor_plan import floor_plan
+from market.dashboard.floor_plan import floor_plan, recent_swapped_signs
 from market.dashboard.quality import quality_report
 from market.dashboard.reports import (
     area_report,
@@ -78,23 +84,38 @@ def area(unit_id: int):
     return render_area(unit_or_404(unit_id))
 
 
+def kept_body(key: tuple, template: str, context: Callable[[], dict]) -> Markup:
+    """A page's content rendered once per state of the snapshots, scope and language: the
+    pages around it (menu, user, CSRF token) are rendered per request."""
+    locale = str(get_locale())
+    return cached((*key, locale), lambda: Markup(render_template(template, **context())))
+
+
 def render_area(unit):
-    figures = area_figures(current_user, unit)
-    return render_template(
-        "dashboard/area.html", unit=unit, crumbs=breadcrumbs(unit), figures=figures,
-        charts=charts(figures), labels=rung_labels(), computed_at=computed_at(),
-    )
+    def context() -> dict:
+        figures = area_figures(current_user, unit)
+        return {"unit": unit, "crumbs": breadcrumbs(unit), "figures": figures, "charts": charts(figures),
+                    "labels": rung_labels(), "computed_at": computed_at()}
+
+    key = ("area-page", scope_key(current_user), current_user.role.value, unit.id if unit else None)
+    body = kept_body(key, "dashboard/_area_body.html", context)
+    return render_template("dashboard/area.html", unit=unit, body=body)
 
 
 @bp.get("/markets/<int:market_id>")
 @requires(Action.READ)
 def market(market_id: int):
     market = market_or_404(market_id)
-    figures = market_figures(market)
-    return render_template(
-        "dashboard/market.html", market=market, crumbs=breadcrumbs(market.commune), figures=figures,
-        charts=charts(figures), labels=rung_labels(), computed_at=computed_at(), steps=list(AdoptionStep),
-    )
+
+    def context() -> dict:
+        figures = market_figures(market)
+        return {"market": market, "crumbs": breadcrumbs(market.commune), "figures": figures,
+                    "charts": charts(figures), "labels": rung_labels(), "computed_at": computed_at(),
+                    "steps": list(AdoptionStep)}
+
+    key = ("market-page", market.id, scope_key(current_user), current_user.role.value)
+    body = kept_body(key, "dashboard/_market_body.html", context)
+    return render_template("dashboard/market.html", market=market, body=body)
 
 
 @bp.get("/markets/<int:market_id>/plan")
@@ -102,10 +123,15 @@ def market(market_id: int):
 def plan(market_id: int):
     market = market_or_404(market_id)
     today = local_today()
-    return render_template(
-        "dashboard/plan.html", market=market, plan=floor_plan(market, today), today=today,
-        steps=list(AdoptionStep), statuses=[StallStatus.VACANT, StallStatus.CLOSED],
-    )
+    alerted = recent_swapped_signs(market.id)
+
+    def context() -> dict:
+        return {"market": market, "plan": floor_plan(market, today, alerted), "today": today,
+                    "steps": list(AdoptionStep), "statuses": [StallStatus.VACANT, StallStatus.CLOSED]}
+
+    key = ("plan-page", market.id, today, alerted)
+    body = kept_body(key, "dashboard/_plan_body.html", context)
+    return render_template("dashboard/plan.html", market=market, body=body)
 
 
 @bp.get("/quality")

@@ -14,17 +14,18 @@ from market.models import AdminUnit, Market, Role
 def unit_or_404(unit_id: int) -> AdminUnit:
     """The unit if the user may see it: inside a commune user's area, or holding at least one
     market the user may read; 404 otherwise."""
-    unit = db.session.get(AdminUnit, unit_id)
-    if unit is None:
-        abort(404)
     if current_user.role == Role.COMMUNE:
-        inside = db.session.scalar(
-            select(exists().where(AdminUnit.id == unit_id,
-                                  AdminUnit.id.in_(unit_and_descendants(current_user.admin_unit_id or 0))))
-        )
-        if not inside:
-            abort(404)
-    elif not db.session.scalar(select(exists().where(Market.id.in_(scoped_markets(current_user, unit_id))))):
+        # One statement: the unit, only if it lies inside the user's area.
+        unit = db.session.scalar(select(AdminUnit).where(
+            AdminUnit.id == unit_id,
+            AdminUnit.id.in_(unit_and_descendants(current_user.admin_unit_id or 0)),
+        ))
+    else:
+        unit = db.session.get(AdminUnit, unit_id)
+        if unit is not None and current_user.role != Role.ADMIN:
+            visible = select(exists().where(Market.id.in_(scoped_markets(current_user, unit_id))))
+            unit = unit if db.session.scalar(visible) else None
+    if unit is None:
         abort(404)
     return unit
 
