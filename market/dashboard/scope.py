@@ -14,7 +14,9 @@ from market.models import AdminUnit, Market, Role
 def unit_or_404(unit_id: int) -> AdminUnit:
     """The unit if the user may see it: inside a commune user's area, or holding at least one
     market the user may read; 404 otherwise."""
-    if current_user.role == Role.COMMUNE:
+    if current_user.role == Role.COMMUNE and unit_id == current_user.admin_unit_id:
+        unit = db.session.get(AdminUnit, unit_id)
+    elif current_user.role == Role.COMMUNE:
         # One statement: the unit, only if it lies inside the user's area.
         unit = db.session.scalar(select(AdminUnit).where(
             AdminUnit.id == unit_id,
