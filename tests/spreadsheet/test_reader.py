@@ -63,9 +63,11 @@ def test_a_file_over_the_size_limit_is_refused_before_reading():
     assert "Tệp quá lớn" in refusal(data, Limits(max_bytes=len(data) - 1))
 
 
-def test_too_many_rows_are_refused():
+def test_too_many_rows_are_refused_but_trailing_blank_rows_do_not_count():
     rows = [full_row("CHO1", f"A{i:02d}") for i in range(5)]
     assert "quá 4 dòng" in refusal(csv_bytes(rows), Limits(max_rows=4))
+    assert len(read_sheet(csv_bytes(rows + [{}] * 3), Limits(max_rows=5)).rows) == 5
+    assert "quá 5 dòng" in refusal(csv_bytes(rows + [{}] * 20), Limits(max_rows=5))
 
 
 def test_a_zip_that_is_not_a_workbook_is_refused():

@@ -84,11 +84,14 @@ def read_sheet(data: bytes, limits: Limits | None = None) -> Sheet:
         keys = _header_keys(next(lines, None))
         for number, cells in enumerate(lines, start=2):
             texts = {key: cell_text(cells[i]) for i, key in keys.items() if i < len(cells)}
-            # Blank rows count too, so that a sheet of a million empty rows stops early.
-            if len(sheet.rows) >= limits.max_rows or number > 2 * limits.max_rows:
+            if not any(texts.values()):
+                # Blank rows are skipped, but a sheet of a million of them stops early.
+                if number > 2 * limits.max_rows + 1:
+                    raise SpreadsheetError(_l("Tệp có quá %(rows)s dòng.", rows=limits.max_rows))
+                continue
+            if len(sheet.rows) >= limits.max_rows:
                 raise SpreadsheetError(_l("Tệp có quá %(rows)s dòng.", rows=limits.max_rows))
-            if any(texts.values()):
-                sheet.rows.append((number, texts))
+            sheet.rows.append((number, texts))
     if not sheet.rows:
         raise SpreadsheetError(_l("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
     return sheet
