@@ -113,3 +113,7 @@ class StallFilterForm(FlaskForm):
     category = SelectField(_l("Ngành hàng"), choices=category_choices(_l("Tất cả ngành hàng")))
     status = SelectField(_l("Tình trạng"), choices=status_choices(_l("Mọi tình trạng")))
     step = SelectField(_l("Bước sử dụng QR"), choices=[])
+
+
+class SearchForm(StallFilterForm):
+    market = StringField(_l("Mã chợ (không bắt buộc)"), validators=[Length(max=20)])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, union_all
 
 from market.extensions import db
 from market.models import BankAccount, Market, Stall, Tenancy, Vendor
@@ -59,6 +59,21 @@ def search_condition(text: str):
     if number.isalnum():
         conditions.append(BankAccount.account_number.startswith(number, autoescape=True))
     return or_(*conditions)
+
+
+def exact_condition(text: str):
+    """Exactly this stall code or account number: what a search over a wide area allows,
+    since a name found anywhere among millions of stalls cannot use an index."""
+    text = " ".join(text.split())
+    # Each branch on its own index; an OR across the outer joins would read every row.
+    by_code = select(Stall.id).where(Stall.code == text.upper())
+    by_account = (
+        select(Tenancy.stall_id)
+        .join(BankAccount, BankAccount.vendor_id == Tenancy.vendor_id)
+        .where(Tenancy.end_on.is_(None), BankAccount.retired_at.is_(None),
+               BankAccount.account_number == clean_account_number(text))
+    )
+    return Stall.id.in_(union_all(by_code, by_account))
 
 
 def filtered(query: Select, *, q: str = "", zone: str = "", category: str = "",

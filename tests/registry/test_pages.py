@@ -142,3 +142,22 @@ def test_stalls_table_shows_and_filters_the_adoption_step(client):
     assert "A-01" in text and "B-01" not in text
     none = client.get(f"/markets/{market.id}", query_string={"step": "no_account"})
     assert "B-01" in none.get_data(as_text=True) and "A-01" not in none.get_data(as_text=True)
+
+
+def test_search_over_a_wide_scope_matches_exact_codes_and_accounts_only(client, app,
+                                                                        monkeypatch):
+    monkeypatch.setitem(app.config, "SEARCH_WIDE_SCOPE", 1)
+    market, other = make_market("Chợ Mun", code="MUN"), make_market("Chợ Vân Trì")
+    lan = make_vendor("Nguyễn Thị Lan")
+    make_stall(market, code="A-01", vendor=lan)
+    make_account(lan, account_number="0011001234567")
+    make_stall(other, code="Z-09", vendor=make_vendor("Nguyễn Văn Hải"))
+    login(client, make_user("admin"))
+    by_name = client.get("/search", query_string={"q": "Nguyễn"}).get_data(as_text=True)
+    assert "chỉ tìm đúng mã gian hàng" in by_name and "A-01" not in by_name
+    for exact in ("a-01", "0011 0012 34567"):
+        page = client.get("/search", query_string={"q": exact}).get_data(as_text=True)
+        assert "A-01" in page and "Z-09" not in page, exact
+    in_market = client.get("/search", query_string={"q": "Nguyễn", "market": "mun"})
+    assert "A-01" in in_market.get_data(as_text=True)
+    assert "Z-09" not in in_market.get_data(as_text=True)

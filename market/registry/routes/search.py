@@ -1,39 +1,52 @@
 """Finding a stall across every market in the user's scope."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from market.auth.access import Action, market_scope, requires
+from market.extensions import db
 from market.models import Market
 from market.registry import bp, queries
-from market.registry.forms import StallFilterForm, options
+from market.registry.forms import SearchForm, options
 from market.registry.ladder import with_steps
 from market.registry.routes.common import page_number
 from market.registry.routes.labels import stall_labels
 from market.registry.tables import stall_lines
 
 MIN_QUERY = 2
+# Beyond SEARCH_WIDE_SCOPE markets in scope (50 by default), a search without a market code
+# matches exact stall codes and account numbers only: a name search would read every stall.
+WIDE_SCOPE = 50
 
 
 @bp.get("/search")
 @requires(Action.READ)
 def search():
-    filters = StallFilterForm(request.args)
+    filters = SearchForm(request.args)
     names = stall_labels()
     filters.category.choices = options([("", _("Tất cả ngành hàng")), *names["category"].items()])
     filters.status.choices = options([("", _("Mọi tình trạng")), *names["status"].items()])
     text = (filters.q.data or "").strip()
+    scope = [market_scope(current_user), Market.retired_at.is_(None)]
+    market_code = (filters.market.data or "").strip().upper()
+    if market_code:
+        scope.append(Market.code == market_code)
+    limit = current_app.config.get("SEARCH_WIDE_SCOPE", WIDE_SCOPE)
+    wide = not market_code and db.session.scalar(select(func.count()).select_from(
+        select(Market.id).where(*scope).limit(limit + 1).subquery())) > limit
     page = None
     if len(text) >= MIN_QUERY:
-        query = queries.filtered(
-            queries.stalls_with_tenants().where(market_scope(current_user),
-                                                Market.retired_at.is_(None)),
-            q=text, category=filters.category.data or "", status=filters.status.data or "",
-        )
+        query = queries.stalls_with_tenants().where(*scope)
+        if wide:
+            query = query.where(queries.exact_condition(text))
+        query = queries.filtered(query, q="" if wide else text,
+                                 category=filters.category.data or "",
+                                 status=filters.status.data or "")
         page = with_steps(query, "", page_number(request.args.get("page")))
     elif text:
         filters.q.errors = [_("Nhập ít nhất %(n)s ký tự.", n=MIN_QUERY)]
-    return render_template("registry/search.html", filters=filters, page=page,
+    return render_template("registry/search.html", filters=filters, page=page, wide=wide,
                            lines=stall_lines(page.rows) if page else [])
