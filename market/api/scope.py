@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
+from pydantic import TypeAdapter
 from sqlalchemy import Select, and_, exists, select
 
 from market.api import schemas
@@ -79,15 +80,19 @@ STALL_COLUMNS = (
 COLUMN_PLACES = [column.name.rpartition(".") for column in STALL_COLUMNS]
 
 
+STALL_LIST = TypeAdapter(list[schemas.StallOut])
+
+
 def stalls_out(ids: Sequence[int] | Select) -> list[schemas.StallOut]:
     """Stalls with their tenant and current account, in id order, as the API shows them.
 
     ``ids`` may be a query of ids (already limited to the user's scope). Plain columns rather
-    than ORM objects: a page of 100 stalls is read in one statement and handed to pydantic as
-    dictionaries.
+    than ORM objects, masked as dictionaries and validated by pydantic in one call: a page of
+    100 stalls costs one statement and little Python.
     """
     user = current_user._get_current_object()  # once, not per row
-    result = db.session.execute(
+    contact = sees_full_account_numbers(user)
+    result = db.session.connection().execute(
         select(*STALL_COLUMNS)
         .outerjoin(Tenancy, and_(Tenancy.stall_id == Stall.id, Tenancy.end_on.is_(None)))
         .outerjoin(Vendor, Vendor.id == Tenancy.vendor_id)
@@ -95,18 +100,17 @@ def stalls_out(ids: Sequence[int] | Select) -> list[schemas.StallOut]:
                                      BankAccount.retired_at.is_(None)))
         .where(Stall.id.in_(ids if isinstance(ids, Select) else list(ids))).order_by(Stall.id)
     )
-    items = []
+    stalls = []
     for row in result:
         parts: dict[str, dict[str, Any]] = {"": {}, "vendor": {}, "account": {}}
         for (part, _, name), value in zip(COLUMN_PLACES, row, strict=True):
             parts[part][name] = value
-        stall = parts[""]
-        stall["vendor"] = parts["vendor"] if parts["vendor"]["id"] is not None else None
-        stall["account"] = parts["account"] if parts["account"]["id"] is not None else None
-        out = schemas.StallOut.model_validate(stall)
-        if out.vendor is not None:
-            masked_vendor(out.vendor, user)
-        if out.account is not None:
-            masked_account(out.account, user)
-        items.append(out)
-    return items
+        stall, vendor, account = parts[""], parts["vendor"], parts["account"]
+        if vendor["id"] is not None and not contact:
+            vendor["phone"] = vendor["birth_year"] = None
+        if account["id"] is not None:
+            account["account_number"] = mask_account(account["account_number"], user)
+        stall["vendor"] = vendor if vendor["id"] is not None else None
+        stall["account"] = account if account["id"] is not None else None
+        stalls.append(stall)
+    return STALL_LIST.validate_python(stalls)
