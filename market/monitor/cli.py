@@ -29,9 +29,10 @@ def _day(value: str | None) -> date:
 @monitor.command("run")
 @click.option("--date", "day", help="The day to compute (default: today, local time).")
 @click.option("--job", type=click.Choice([j.value for j in JobKind]), default=JobKind.FULL.value)
-def run_command(day: str | None, job: str) -> None:
+@click.option("--trigger", default="cli", hidden=True, help="Who asked (recorded on the run).")
+def run_command(day: str | None, job: str, trigger: str) -> None:
     """Run one job now, as the scheduler would."""
-    run = run_job(JobKind(job), _day(day), trigger="cli")
+    run = run_job(JobKind(job), _day(day), trigger=trigger[:20])
     click.echo(f"{run.job.value} {run.day.isoformat()}: {run.status.value}, {run.rows} rows {run.error}")
     if run.status == RunStatus.FAILED:
         sys.exit(1)

@@ -14,9 +14,9 @@ from market.auth.access import (
     visible_markets,
 )
 from market.extensions import db
-from market.jobs.runs import run_job
+from market.jobs.background import start_run
 from market.models import Alert, JobRun, Market, PaymentNotification, Stall
-from market.models.adoption import JobKind, RunStatus
+from market.models.adoption import JobKind
 from market.models.evidence import NonUseReason, QrUse, ScanResult
 from market.monitor import bp
 from market.monitor.alerts import close_alert, open_alerts
@@ -132,9 +132,10 @@ def runs():
         except ValueError:
             form.day.errors.append(_("Ngày phải có dạng dd/mm/yyyy."))
         else:
-            run = run_job(JobKind(form.job.data), day, trigger="web")
-            category = "error" if run.status == RunStatus.FAILED else "info"
-            flash(_("Tác vụ %(job)s: %(status)s.", job=run.job.label, status=run.status.label), category)
+            job = JobKind(form.job.data)
+            start_run(job, day)
+            flash(_("Đã bắt đầu tác vụ %(job)s cho ngày %(day)s; tải lại trang để xem kết quả.",
+                    job=job.label, day=day.strftime("%d/%m/%Y")), "info")
             return redirect(url_for("monitor.runs"))
     history = db.session.scalars(select(JobRun).order_by(JobRun.started_at.desc()).limit(100))
     return render_template("monitor/runs.html", runs=list(history), form=form)
