@@ -168,8 +168,12 @@ def scoped_markets(user: User, unit_id: int | None) -> Select:
     return query
 
 
-def latest_day() -> date | None:
-    return db.session.scalar(select(func.max(AdoptionSnapshot.day)))
+def latest_day(on_or_before: date | None = None) -> date | None:
+    """The newest snapshot day (not after ``on_or_before`` when given)."""
+    query = select(func.max(AdoptionSnapshot.day))
+    if on_or_before is not None:
+        query = query.where(AdoptionSnapshot.day <= on_or_before)
+    return db.session.scalar(query)
 
 
 def snapshot_days(since: date) -> list[date]:
@@ -321,10 +325,10 @@ def has_child_units(unit: AdminUnit | None) -> bool:
     return db.session.scalar(query) is not None
 
 
-def compute_area(user: User, unit: AdminUnit | None) -> AreaFigures:
-    """Everything an area page shows, from the latest snapshots."""
+def compute_area(user: User, unit: AdminUnit | None, as_of: date | None = None) -> AreaFigures:
+    """Everything an area page shows, from the latest snapshots (up to ``as_of`` if given)."""
     markets = scoped_markets(user, unit.id if unit else None)
-    day = latest_day()
+    day = latest_day(as_of)
     targets = area_targets(unit)
     if day is None:
         return AreaFigures(None, None, Figures(), targets, [], [], [], {})
@@ -410,18 +414,18 @@ def scope_key(user: User) -> tuple:
     return ("user", user.id)
 
 
-def area_figures(user: User, unit: AdminUnit | None) -> AreaFigures:
+def area_figures(user: User, unit: AdminUnit | None, as_of: date | None = None) -> AreaFigures:
     """The area's figures (with the goods-category breakdown), computed once per state of the
     snapshots for each scope."""
     from market.dashboard.categories import by_category
 
     def compute() -> AreaFigures:
-        figures = compute_area(user, unit)
+        figures = compute_area(user, unit, as_of)
         if figures.day is not None:
             figures.by_category = by_category(figures.market_ids, figures.day)
         return figures
 
-    return cached(("area", scope_key(user), user.role.value, unit.id if unit else None), compute)
+    return cached(("area", scope_key(user), user.role.value, unit.id if unit else None, as_of), compute)
 
 
 def computed_at() -> datetime | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from flask import render_template
 from flask_babel import gettext as _
@@ -112,5 +113,18 @@ def report_xlsx(report: AreaReport) -> bytes:
     return buffer.getvalue()
 
 
-def report_title(unit: AdminUnit | None) -> str:
-    return _("Báo cáo Chợ 4.0: %(area)s", area=unit.name if unit else _("các chợ được giao"))
+def report_title(unit: AdminUnit | None, month: date | None = None) -> str:
+    area = unit.name if unit else _("các chợ được giao")
+    if month is None:
+        return _("Báo cáo Chợ 4.0: %(area)s", area=area)
+    return _("Báo cáo Chợ 4.0 tháng %(month)s: %(area)s", month=month.strftime("%m/%Y"), area=area)
+
+
+def month_end(text: str | None) -> date | None:
+    """The last day of a month given as ``YYYY-MM`` (None when empty or not a month)."""
+    try:
+        first = datetime.strptime(text or "", "%Y-%m").date()
+    except ValueError:
+        return None
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)

@@ -33,6 +33,7 @@ from market.dashboard.floor_plan import floor_plan, recent_swapped_signs
 from market.dashboard.quality import quality_report
 from market.dashboard.reports import (
     area_report,
+    month_end,
     report_pdf,
     report_title,
     report_xlsx,
@@ -144,10 +145,13 @@ def quality():
 
 
 def _report_scope():
+    """The area and month asked for (``unit``, ``month`` = YYYY-MM; default: the latest)."""
     unit_id = request.args.get("unit", type=int)
     unit = unit_or_404(unit_id) if unit_id else home_unit()
-    figures = area_figures(current_user, unit)
-    return area_report(report_title(unit), figures, figures.market_ids, local_today()), unit
+    month = month_end(request.args.get("month"))
+    figures = area_figures(current_user, unit, month)
+    title = report_title(unit, month)
+    return area_report(title, figures, figures.market_ids, min(month or local_today(), local_today())), unit
 
 
 def _attachment(body: bytes, mimetype: str, filename: str) -> Response:

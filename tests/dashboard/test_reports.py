@@ -9,7 +9,7 @@ from factories import login
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from dashboard.fixtures import build_area
+from dashboard.fixtures import MONTH_AGO, build_area
 from market.extensions import db
 from market.models import AdoptionSnapshot
 
@@ -61,3 +61,16 @@ def test_xlsx_report_has_the_same_figures(client):
     summary = {r[0]: r[1] for r in book["Tổng hợp"].iter_rows(values_only=True) if r and r[0]}
     assert summary["Gian hàng đang kinh doanh"] == 5
     assert book["Cần thăm"]["A1"].value == "Gian hàng cần thăm"
+
+
+def test_report_of_an_earlier_month_uses_that_month_s_last_snapshot(client):
+    area = build_area()
+    login(client, area.commune_user)
+    month = f"{MONTH_AGO:%Y-%m}"
+    response = client.get(f"/dashboard/report.xlsx?unit={area.commune.id}&month={month}")
+    book = load_workbook(io.BytesIO(response.data))
+    summary = {r[0]: r[1] for r in book["Tổng hợp"].iter_rows(values_only=True) if r and r[0]}
+    assert summary["Số liệu ngày"] == f"{MONTH_AGO:%d/%m/%Y}"
+    assert book["Tổng hợp"]["A1"].value == f"Báo cáo Chợ 4.0 tháng {MONTH_AGO:%m/%Y}: Xã Đông Anh"
+    page = client.get(f"/dashboard/units/{area.commune.id}").get_data(as_text=True)
+    assert 'name="month" value="2026-11"' in page
