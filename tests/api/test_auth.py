@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from factories import login, make_market, make_user
 from sqlalchemy import select
 
@@ -80,27 +81,35 @@ def test_a_deactivated_users_token_stops_working(client):
     assert client.get("/api/v1/markets", headers=headers).status_code == 401
 
 
-def test_rate_limit_answers_429_with_retry_after(app, client):
+@pytest.fixture
+def rate_limit(app):
+    """Set the per-token limit for one test, then put the configuration back."""
+    saved = app.config.get("API_RATE_LIMIT")
+
+    def set_limit(calls: int) -> None:
+        app.config["API_RATE_LIMIT"] = calls
+
+    yield set_limit
+    if saved is None:
+        app.config.pop("API_RATE_LIMIT", None)
+    else:
+        app.config["API_RATE_LIMIT"] = saved
+
+
+def test_rate_limit_answers_429_with_retry_after(client, rate_limit):
     headers = bearer(make_user(Role.ADMIN))
-    limit = app.config.get("API_RATE_LIMIT")
-    app.config["API_RATE_LIMIT"] = 3
-    try:
-        statuses = [client.get("/api/v1/markets", headers=headers).status_code for _ in range(4)]
-        refused = client.get("/api/v1/markets", headers=headers)
-    finally:
-        app.config["API_RATE_LIMIT"] = limit if limit is not None else 600
+    rate_limit(3)
+    statuses = [client.get("/api/v1/markets", headers=headers).status_code for _ in range(4)]
+    refused = client.get("/api/v1/markets", headers=headers)
     assert statuses == [200, 200, 200, 429]
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert refused.get_json()["type"].endswith("rate-limited")
 
 
-def test_the_rate_limit_counts_each_token_apart(app, client):
+def test_the_rate_limit_counts_each_token_apart(client, rate_limit):
     first, second = bearer(make_user(Role.ADMIN)), bearer(make_user(Role.ADMIN))
-    app.config["API_RATE_LIMIT"] = 1
-    try:
-        assert client.get("/api/v1/markets", headers=first).status_code == 200
-        assert client.get("/api/v1/markets", headers=first).status_code == 429
-        assert client.get("/api/v1/markets", headers=second).status_code == 200
-    finally:
-        app.config["API_RATE_LIMIT"] = 600
+    rate_limit(1)
+    assert client.get("/api/v1/markets", headers=first).status_code == 200
+    assert client.get("/api/v1/markets", headers=first).status_code == 429
+    assert client.get("/api/v1/markets", headers=second).status_code == 200

@@ -31,9 +31,13 @@ def admin_headers(app):
     stall = make_stall(market)
     make_account(make_vendor(stall=stall))
     headers = bearer(make_user(Role.ADMIN))
+    saved = app.config.get("API_RATE_LIMIT")
     app.config["API_RATE_LIMIT"] = 0
     yield headers
-    app.config["API_RATE_LIMIT"] = 600
+    if saved is None:
+        app.config.pop("API_RATE_LIMIT", None)
+    else:
+        app.config["API_RATE_LIMIT"] = saved
 
 
 @pytest.mark.parametrize(("path", "method"), OPERATIONS,
