@@ -80,6 +80,9 @@ def _load(image: object) -> Image.Image:
     if not image:
         raise ImageError("image", "Tệp ảnh trống.", "The image file is empty.")
     try:
+        # verify() refuses a truncated PNG even when another library has told Pillow to
+        # accept truncated files (WeasyPrint does, process-wide).
+        Image.open(io.BytesIO(image)).verify()
         picture = Image.open(io.BytesIO(image))
         picture.load()
         return ImageOps.exif_transpose(picture).convert("L")
