@@ -41,7 +41,7 @@ def app(tmp_path_factory):
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             reset_postgresql_schema()
-        upgrade(revision="heads")
+        upgrade()
         from market.registry.banks import sync_bank_directory
 
         sync_bank_directory()

@@ -1,7 +1,7 @@
 """API tokens and stored answers of idempotent creates
 
 Revision ID: 0006
-Revises: 0001
+Revises: 0005
 Create Date: 2026-11-28 15:33:36.871657
 
 """
@@ -13,7 +13,7 @@ import market.models.base  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0001'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

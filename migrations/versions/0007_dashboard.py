@@ -1,7 +1,7 @@
 """dashboard: follow-up visits and assignments; client UUID on inspections
 
 Revision ID: 0007
-Revises: 0001
+Revises: 0006
 Create Date: 2026-11-28 15:43:53.632434
 
 """
@@ -12,10 +12,10 @@ import market.models.base
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0001'
+down_revision = '0006'
 branch_labels = None
 # The inspection table comes from the monitor's branch.
-depends_on = '0002'
+depends_on = None
 
 
 def upgrade():
