@@ -1,9 +1,12 @@
-"""Security headers on every response.
+"""Security headers on every response, and cookies fit for HTTPS.
 
 The Content-Security-Policy allows only this site's own files: no inline script, no
 inline style, nothing from another origin (the pages load nothing from the internet anyway).
+``MARKET_HTTPS=1`` says the app runs behind one HTTPS reverse proxy: cookies are then sent
+over HTTPS only, and the proxy's forwarded address and scheme are trusted (one hop).
 """
 from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 DIRECTIVES = (
     "default-src 'self'",
@@ -37,5 +40,24 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def add_strict_transport_security(response: Response) -> Response:
+    response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def configure_cookies(app: Flask) -> None:
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+    )
+    if app.config.get("HTTPS"):
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)
+        app.after_request(add_strict_transport_security)
+
+
 def init_app(app: Flask) -> None:
+    configure_cookies(app)
     app.after_request(add_security_headers)

@@ -8,13 +8,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from market import audit
+from market.auth.passwords import password_problem
+from market.auth.services import end_all_sessions
 from market.extensions import db
 from market.models import AdminUnit, Market, Role, UnitLevel, User
 from market.registry.errors import RegistryError
 from market.registry.services import checks
 
 USERNAME = re.compile(r"^[a-z0-9._-]{3,60}$")
-MIN_PASSWORD = 10
 USER_FIELDS = ("username", "full_name", "role", "admin_unit_id", "active")
 
 
@@ -25,9 +26,10 @@ def _user_snapshot(user: User) -> dict[str, Any]:
     return data
 
 
-def _check_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD:
-        raise RegistryError("password", _l("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD))
+def _check_password(password: str, username: str) -> None:
+    problem = password_problem(password, username)
+    if problem is not None:
+        raise RegistryError("password", problem)
 
 
 def _scope(role: Role, unit_id: int | None, market_ids: list[int]) -> tuple:
@@ -56,7 +58,7 @@ def create_user(*, username: str, full_name: str, role: Role | str, password: st
         raise RegistryError("username", _l("Tên đăng nhập này đã có người dùng."))
     role = checks.choice("role", role, Role)
     full_name = checks.text("full_name", full_name, 120)
-    _check_password(password)
+    _check_password(password, username)
     unit, markets = _scope(role, admin_unit_id, market_ids or [])
     user = User(username=username, full_name=full_name, role=role, admin_unit=unit,
                 markets=markets, active=True)
@@ -81,14 +83,16 @@ def update_user(user: User, *, full_name: str, role: Role | str, active: bool,
     if old != new:
         action = "retire" if old["active"] and not new["active"] else "update"
         audit.record(action, "user", user.id, old=old, new=new)
+    if old["active"] and not new["active"]:
+        end_all_sessions(user)
     return user
 
 
 def reset_password(user: User, password: str) -> User:
     """Set a new password (the person changes it after signing in); audited without it."""
-    _check_password(password)
+    _check_password(password, user.username)
     user.set_password(password)
-    db.session.flush()
+    end_all_sessions(user)
     audit.record("update", "user", user.id, old={"password": "…"}, new={"password": "(mới)"})
     return user
 

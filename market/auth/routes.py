@@ -1,10 +1,15 @@
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 
-from market.auth import bp
+from market.auth import bp, throttle
 from market.auth.forms import LoginForm
-from market.auth.services import authenticate
+from market.auth.services import (
+    authenticate,
+    remember_session_version,
+    sign_out_everywhere,
+)
 from market.extensions import db
 
 
@@ -19,13 +24,23 @@ def safe_next(target: str | None) -> str:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
+        username, address = form.username.data, request.remote_addr
+        wait = throttle.wait_minutes(username, address)
+        if wait is not None:
+            flash(_("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút.",
+                    minutes=wait), "error")
+            return render_template("auth/login.html", form=form), 429
+        user = authenticate(username, form.password.data)
         if user is not None:
+            throttle.clear_user(username)
             db.session.commit()
             session.clear()  # a fresh session on every sign-in
             login_user(user)
+            remember_session_version(user)
             session.permanent = True
             return redirect(safe_next(request.args.get("next")))
+        throttle.record_failure(username, address)
+        db.session.commit()
         flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 400
 
@@ -37,3 +52,17 @@ def logout():
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/logout/everywhere")
+@login_required
+def logout_everywhere():
+    """End every session of this user, on every device, this one included."""
+    if FlaskForm().validate_on_submit():
+        sign_out_everywhere(current_user)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("Bạn đã đăng xuất khỏi mọi thiết bị."), "info")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("profile.index"))

@@ -1,10 +1,14 @@
-"""Signing in."""
+"""Signing in, and ending a user's sessions."""
 from __future__ import annotations
 
+from flask import session
 from sqlalchemy import func, select
 
+from market import audit
 from market.extensions import db
 from market.models import User, utcnow
+
+SESSION_VERSION_KEY = "_session_version"
 
 
 def authenticate(username: str, password: str) -> User | None:
@@ -17,6 +21,34 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
+def remember_session_version(user: User) -> None:
+    """Tie the session just opened to the user's current session version."""
+    session[SESSION_VERSION_KEY] = user.session_version
+
+
+def end_all_sessions(user: User) -> None:
+    """Every session of the user opened before now stops working.
+
+    Not audited here: deactivation and password resets call it inside their own audited
+    change; ``sign_out_everywhere`` is the user's own request.
+    """
+    user.session_version = (user.session_version or 1) + 1
+    db.session.flush()
+
+
+def sign_out_everywhere(user: User) -> None:
+    """The user's own "sign out everywhere", audited."""
+    old = user.session_version
+    end_all_sessions(user)
+    audit.record("update", "user", user.id, old={"session_version": old},
+                 new={"session_version": user.session_version})
+
+
 def load_user(user_id: str) -> User | None:
+    """The session's user, if still active and the session not ended by ``end_all_sessions``."""
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    if session.get(SESSION_VERSION_KEY) != user.session_version:
+        return None
+    return user

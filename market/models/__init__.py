@@ -21,6 +21,7 @@ from market.models.geography import AdminUnit, UnitLevel
 from market.models.imports import ImportJob, ImportStatus
 from market.models.links import VendorLink
 from market.models.registry import GoodsCategory, Market, Stall, StallStatus
+from market.models.security import LoginFailure
 from market.models.signs import Sign, SignFormat, SignPrint
 from market.models.users import Role, User, user_market
 from market.models.vendors import Tenancy, Vendor
@@ -45,6 +46,7 @@ __all__ = [
     "ImportStatus",
     "Inspection",
     "JobRun",
+    "LoginFailure",
     "Market",
     "PaymentActivity",
     "PaymentNotification",

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from market.models.base import UTCDateTime, db, str_enum, utcnow
 
 if TYPE_CHECKING:
+    from market.models.users import User
     from market.models.vendors import Vendor
 
 
@@ -85,9 +86,16 @@ class BankAccount(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A changed account waits for a second person (another board user, an admin or the
+    # vendor) before signs can be printed for it: approved_via is "waiting" until then, and
+    # says who cleared it after ("board", "vendor"). NULL: rows from before the rule.
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    approved_via: Mapped[str | None] = mapped_column(String(12))
 
     vendor: Mapped[Vendor] = relationship(back_populates="accounts")
     bank: Mapped[Bank] = relationship()
+    approved_by: Mapped[User | None] = relationship()
 
     @property
     def is_current(self) -> bool:

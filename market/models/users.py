@@ -45,6 +45,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Kept in the session at sign-in; bumping it ends every session of this user.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     admin_unit: Mapped[AdminUnit | None] = relationship()
     markets: Mapped[list[Market]] = relationship(secondary=user_market)
