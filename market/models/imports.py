@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -33,16 +33,16 @@ class ImportJob(db.Model):
     # Shown back to the user only; never used to name anything on disk.
     file_name: Mapped[str] = mapped_column(String(255), default="")
     file_format: Mapped[str] = mapped_column(String(4))
-    content: Mapped[Optional[bytes]] = mapped_column(LargeBinary)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
     status: Mapped[ImportStatus] = mapped_column(
         str_enum(ImportStatus, 10), default=ImportStatus.CHECKING
     )
     total_rows: Mapped[int] = mapped_column(default=0)
     done_rows: Mapped[int] = mapped_column(default=0)
-    result: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    finished_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def running(self) -> bool:
