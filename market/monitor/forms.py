@@ -5,13 +5,14 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import UUID, InputRequired, Length, Optional
+from wtforms.validators import UUID, InputRequired, Length, NumberRange, Optional
 
 from market.models.adoption import JobKind
 from market.models.evidence import NonUseReason, QrUse
@@ -62,3 +63,25 @@ class ReportForm(FlaskForm):
         validators=[FileAllowed(["csv"], _l("Chỉ nhận tệp CSV."))],
     )
     confirm = BooleanField(_l("Nhập thật (bỏ chọn để chỉ kiểm tra)"))
+
+
+def _percent(label):
+    return IntegerField(label, validators=[Optional(), NumberRange(0, 100)])
+
+
+def _days(label):
+    return IntegerField(label, validators=[Optional(), NumberRange(1, 366)])
+
+
+class TargetsForm(FlaskForm):
+    """Targets and windows of one market or commune; an empty field inherits the level above."""
+
+    registered_pct = _percent(_l("Mục tiêu có tài khoản (%)"))
+    displayed_pct = _percent(_l("Mục tiêu đã treo mã QR (%)"))
+    active_pct = _percent(_l("Mục tiêu đang dùng QR (%)"))
+    inspection_window_days = _days(_l("Kiểm tra còn hiệu lực trong (ngày)"))
+    activity_window_days = _days(_l("Tính giao dịch QR trong (ngày)"))
+    min_payments = IntegerField(
+        _l("Số giao dịch tối thiểu để tính là đang dùng"),
+        validators=[Optional(), NumberRange(1, 10000)],
+    )

@@ -6,27 +6,40 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from market.audit import record
 from market.auth.access import (
     Action,
+    market_or_404,
     market_scope,
     requires,
     stall_or_404,
+    unit_and_descendants,
     visible_markets,
 )
 from market.extensions import db
 from market.jobs.background import start_run
-from market.models import Alert, JobRun, Market, PaymentNotification, Stall
+from market.models import (
+    AdminUnit,
+    Alert,
+    JobRun,
+    Market,
+    PaymentNotification,
+    Role,
+    Stall,
+    UnitLevel,
+)
 from market.models.adoption import JobKind
 from market.models.evidence import NonUseReason, QrUse, ScanResult
 from market.monitor import bp
 from market.monitor.alerts import close_alert, open_alerts
 from market.monitor.clock import local_today
 from market.monitor.errors import EvidenceError
-from market.monitor.forms import InspectionForm, ReportForm, ResolveForm, RunForm
+from market.monitor.forms import InspectionForm, ReportForm, ResolveForm, RunForm, TargetsForm
 from market.monitor.inspections import record_inspection
 from market.monitor.ladder import step_of
 from market.monitor.payments import quarantined, resolve_notification
 from market.monitor.reports import check_report, import_report
+from market.monitor.targets import SETTINGS, inherited_targets, set_targets, stored_targets
 
 
 @bp.route("/stalls/<int:stall_id>/inspections/new", methods=["GET", "POST"])
@@ -155,3 +168,42 @@ def import_activity():
             return redirect(url_for("monitor.import_activity"))
     status = 400 if check is not None and not check.ok else 200
     return render_template("monitor/import_activity.html", form=form, check=check), status
+
+
+def _targets_page(form: TargetsForm, *, market: Market | None, unit: AdminUnit | None):
+    """Show and save the targets of one market or one commune (empty = inherit)."""
+    level = {"market_id": market.id} if market else {"commune_id": unit.id}
+    stored = stored_targets(**level)
+    if request.method == "GET":
+        form.process(data=stored)
+    if form.validate_on_submit():
+        values = {name: form[name].data for name in SETTINGS}
+        set_targets(**level, **values)
+        record("update", "adoption_target", f"{'market' if market else 'unit'}:{(market or unit).id}",
+               market_id=market.id if market else None, old=stored, new=values)
+        db.session.commit()
+        flash(_("Đã lưu mục tiêu."), "info")
+        return redirect(request.path)
+    inherited = inherited_targets(market.commune_id if market else None)
+    status = 400 if form.errors else 200
+    return render_template("monitor/targets.html", form=form, market=market, unit=unit,
+                           inherited=inherited), status
+
+
+@bp.route("/targets/markets/<int:market_id>", methods=["GET", "POST"])
+@requires(Action.SET_TARGETS)
+def market_targets(market_id: int):
+    market = market_or_404(market_id, Action.SET_TARGETS)
+    return _targets_page(TargetsForm(), market=market, unit=None)
+
+
+@bp.route("/targets/units/<int:unit_id>", methods=["GET", "POST"])
+@requires(Action.SET_TARGETS)
+def unit_targets(unit_id: int):
+    query = select(AdminUnit).where(AdminUnit.id == unit_id, AdminUnit.level == UnitLevel.COMMUNE)
+    if current_user.role != Role.ADMIN:
+        if current_user.admin_unit_id is None:
+            abort(404)
+        query = query.where(AdminUnit.id.in_(unit_and_descendants(current_user.admin_unit_id)))
+    unit = db.session.scalar(query) or abort(404)
+    return _targets_page(TargetsForm(), market=None, unit=unit)

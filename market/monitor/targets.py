@@ -19,6 +19,17 @@ SETTINGS = (
 )
 
 
+# Where each setting falls back to when no market or commune sets it.
+DEFAULT_KEYS = {
+    "registered_pct": "ADOPTION_TARGET_REGISTERED_PCT",
+    "displayed_pct": "ADOPTION_TARGET_DISPLAYED_PCT",
+    "active_pct": "ADOPTION_TARGET_ACTIVE_PCT",
+    "inspection_window_days": "ADOPTION_INSPECTION_WINDOW_DAYS",
+    "activity_window_days": "ADOPTION_ACTIVITY_WINDOW_DAYS",
+    "min_payments": "ADOPTION_MIN_PAYMENTS",
+}
+
+
 @dataclass(frozen=True)
 class Targets:
     registered_pct: int
@@ -36,14 +47,11 @@ def targets_for(market: Market) -> Targets:
     ordered = sorted(rows, key=lambda row: row.market_id is None)  # the market's own row first
     config = current_app.config
 
-    def pick(name: str, key: str) -> int:
-        return next((getattr(r, name) for r in ordered if getattr(r, name) is not None), config[key])
+    def pick(name: str) -> int:
+        return next((getattr(r, name) for r in ordered if getattr(r, name) is not None),
+                    config[DEFAULT_KEYS[name]])
 
-    return Targets(
-        pick("registered_pct", "ADOPTION_TARGET_REGISTERED_PCT"),
-        pick("displayed_pct", "ADOPTION_TARGET_DISPLAYED_PCT"),
-        pick("active_pct", "ADOPTION_TARGET_ACTIVE_PCT"),
-    )
+    return Targets(pick("registered_pct"), pick("displayed_pct"), pick("active_pct"))
 
 
 def meets_targets(snapshot: AdoptionSnapshot, targets: Targets) -> bool:
@@ -76,3 +84,18 @@ def set_targets(*, market_id: int | None = None, commune_id: int | None = None, 
         setattr(target, name, value)
     db.session.flush()
     return target
+
+
+def stored_targets(*, market_id: int | None = None, commune_id: int | None = None) -> dict:
+    """The values set at exactly this level (None where it inherits)."""
+    scope = AdoptionTarget.market_id == market_id if market_id else AdoptionTarget.commune_id == commune_id
+    row = db.session.scalar(select(AdoptionTarget).where(scope))
+    return {name: getattr(row, name) if row else None for name in SETTINGS}
+
+
+def inherited_targets(commune_id: int | None) -> dict:
+    """What an empty field means: the commune's value (for a market), else the configuration."""
+    above = stored_targets(commune_id=commune_id) if commune_id else dict.fromkeys(SETTINGS)
+    config = current_app.config
+    return {name: above[name] if above[name] is not None else config[DEFAULT_KEYS[name]]
+            for name in SETTINGS}
