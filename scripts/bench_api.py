@@ -14,21 +14,18 @@ endpoints run by run, and prints medians of the runs as a Markdown table.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
-import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts" / "lib"))
 
+import httpbench
 from sqlalchemy import select, text
 
 from market import create_app
@@ -100,75 +97,6 @@ def add_snapshots(start, end) -> None:
     """), {"start": start.isoformat(), "n": days})
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(database_url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
-    env = {**os.environ, "MARKET_DATABASE_URL": database_url, "MARKET_API_RATE_LIMIT": "0"}
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-         "--keep-alive", "30", "--log-level", "warning", "market:create_app()"],
-        cwd=ROOT, env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer /healthz within 60 s")
-
-
-def drive(port: int, paths: list[str], headers: dict, threads: int, seconds: float,
-          max_requests: int) -> dict:
-    """Requests/s and median latency of ``threads`` keep-alive clients, bounded in time and count."""
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    budget = iter(range(max_requests))
-    stop_at = time.monotonic() + seconds
-
-    def client(offset: int) -> None:
-        nonlocal errors
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        own, count = [], offset
-        while time.monotonic() < stop_at:
-            with lock:
-                if next(budget, None) is None:
-                    break
-            path = paths[count % len(paths)]
-            count += 1
-            started = time.perf_counter()
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            own.append(time.perf_counter() - started)
-            if response.status != 200:
-                with lock:
-                    errors += 1
-        connection.close()
-        with lock:
-            latencies.extend(own)
-
-    began = time.monotonic()
-    workers = [threading.Thread(target=client, args=(i * 7,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    elapsed = time.monotonic() - began
-    return {"rps": len(latencies) / elapsed, "median_ms": 1000 * statistics.median(latencies),
-            "requests": len(latencies), "errors": errors}
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True)
@@ -182,22 +110,22 @@ def main(argv: list[str] | None = None) -> int:
 
     setup = prepare(args.database_url, args.sample)
     headers = {"Authorization": f"Bearer {setup['token']}"}
-    port = free_port()
-    server = start_server(args.database_url, port, args.workers, args.threads)
-    results: dict[str, list[dict]] = {name: [] for name in setup["paths"]}
+    port = httpbench.free_port()
+    server = httpbench.start_server(args.database_url, port, args.workers, threads=args.threads,
+                                    keep_alive=30, env={"MARKET_API_RATE_LIMIT": "0"})
+    results: dict[str, list[httpbench.Result]] = {name: [] for name in setup["paths"]}
     try:
         for name, paths in setup["paths"].items():  # warm-up: connections, caches
-            drive(port, paths, headers, args.threads, 1.0, 200)
+            httpbench.drive(port, paths, headers, args.threads, 1.0, 200)
         for _run in range(args.runs):
             for name, paths in setup["paths"].items():
-                results[name].append(drive(port, paths, headers, args.threads, args.seconds,
-                                           args.max_requests))
+                results[name].append(httpbench.drive(port, paths, headers, args.threads,
+                                                     args.seconds, args.max_requests))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        httpbench.stop_server(server)
 
-    rps = {name: statistics.median(r["rps"] for r in runs) for name, runs in results.items()}
-    latency = {name: statistics.median(r["median_ms"] for r in runs)
+    rps = {name: statistics.median(r.rate for r in runs) for name, runs in results.items()}
+    latency = {name: statistics.median(1000 * statistics.median(r.latencies) for r in runs)
                for name, runs in results.items()}
     print(f"{setup['markets']:,} markets, {setup['stalls']:,} stalls; gunicorn {args.workers} "
           f"workers × {args.threads} threads, {args.threads} client threads, {args.runs} runs "
@@ -205,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| endpoint | requests/s (median) | median latency ms | vs /healthz | errors |")
     print("|---|---:|---:|---:|---:|")
     for name, runs in results.items():
-        errors = sum(r["errors"] for r in runs)
+        errors = sum(r.errors for r in runs)
         print(f"| {name} | {rps[name]:.0f} | {latency[name]:.1f} | "
               f"{rps[name] / rps['healthz']:.0%} | {errors} |")
     print(f"\ndeep page / page 1 latency: {latency['page_deep'] / latency['page_1']:.2f}×")

@@ -19,22 +19,17 @@ prints medians of requests/s and their ratio to ``/healthz`` on the same server.
 from __future__ import annotations
 
 import argparse
-import http.client
-import os
-import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import threading
 import time
-import urllib.parse
 from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts" / "lib"))
+
+import httpbench
 
 PASSWORD = "bench-dashboard-1"
 USERS = {"admin": "bench.admin", "commune": "bench.xa", "board": "bench.bql"}
@@ -95,92 +90,6 @@ def prepare(database_url: str, as_of: date, weeks: int) -> None:
             print(f"snapshots {day}: {run.status.value}, {run.rows} rows, {time.perf_counter() - started:.1f} s")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(database_url: str, port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "MARKET_DATABASE_URL": database_url, "MARKET_SECRET_KEY": "bench-dashboard"}
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
-         str(workers), "--threads", "4", "--log-level", "warning", "market:create_app()"],
-        cwd=ROOT, env=env,
-    )
-    for _ in range(120):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.5)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer /healthz within 60 s")
-
-
-def sign_in(port: int, username: str) -> str:
-    """The session cookie of ``username``, signed in through the form like a browser."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", "/login")
-    response = connection.getresponse()
-    html = response.read().decode()
-    cookie = session_cookie(response)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-    body = urllib.parse.urlencode({"csrf_token": token, "username": username, "password": PASSWORD})
-    connection.request("POST", "/login", body=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
-    response = connection.getresponse()
-    response.read()
-    if response.status != 302:
-        raise SystemExit(f"sign-in of {username} failed: {response.status}")
-    return session_cookie(response)
-
-
-def session_cookie(response: http.client.HTTPResponse) -> str:
-    for header in response.headers.get_all("Set-Cookie") or []:
-        if header.startswith("session="):
-            return header.split(";")[0]
-    raise SystemExit("no session cookie in the answer")
-
-
-def drive(port: int, path: str, cookie: str, threads: int, seconds: float, max_requests: int) -> dict:
-    """Requests/s of ``path`` with ``threads`` keep-alive connections, bounded in time and count."""
-    lock = threading.Lock()
-    counts = {"ok": 0, "errors": 0, "sent": 0}
-    deadline = time.perf_counter() + seconds
-
-    def client() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        headers = {"Cookie": cookie} if cookie else {}
-        while time.perf_counter() < deadline:
-            with lock:
-                if counts["sent"] >= max_requests:
-                    return
-                counts["sent"] += 1
-            try:
-                connection.request("GET", path, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                ok = False
-            with lock:
-                counts["ok" if ok else "errors"] += 1
-
-    started = time.perf_counter()
-    workers = [threading.Thread(target=client) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    elapsed = time.perf_counter() - started
-    return {"rps": counts["ok"] / elapsed, "ok": counts["ok"], "errors": counts["errors"]}
-
-
 def run(args) -> None:
     from sqlalchemy import func, select
 
@@ -217,28 +126,31 @@ def run(args) -> None:
             endpoints[3][0]: f"one province as admin ({province.name})",
             endpoints[4][0]: f"floor plan ({sizes['floor stalls']} stalls)",
         }
-    port = free_port()
-    server = start_server(args.database_url, port, args.workers)
+    port = httpbench.free_port()
+    server = httpbench.start_server(args.database_url, port, args.workers, threads=4,
+                                    env={"MARKET_SECRET_KEY": "bench-dashboard"})
     try:
-        cookies = {role: sign_in(port, username) for role, username in USERS.items()}
+        headers = {role: {"Cookie": httpbench.sign_in(port, username, PASSWORD)}
+                   for role, username in USERS.items()}
         for path, role in endpoints:  # first request of each page fills the per-process figures
-            drive(port, path, cookies.get(role, ""), args.workers * 4, 5, args.workers * 8)
-        results: dict[str, list[dict]] = {path: [] for path, _ in endpoints}
+            httpbench.drive(port, path, headers.get(role, {}), args.workers * 4, 5,
+                            args.workers * 8, timeout=60)
+        results: dict[str, list[httpbench.Result]] = {path: [] for path, _ in endpoints}
         for _ in range(args.runs):
             for path, role in endpoints:
-                results[path].append(drive(port, path, cookies.get(role, ""), args.threads, args.seconds,
-                                           args.max_requests))
+                results[path].append(httpbench.drive(
+                    port, path, headers.get(role, {}), args.threads, args.seconds,
+                    args.max_requests, timeout=60))
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(30)
+        httpbench.stop_server(server)
     print(f"{sizes['markets']:,} markets, {sizes['stalls']:,} stalls; gunicorn {args.workers} workers × 4 "
           f"threads; {args.threads} client threads; {args.runs} runs of {args.seconds:g} s; medians")
-    base = statistics.median(r["rps"] for r in results[endpoints[0][0]])
+    base = statistics.median(r.rate for r in results[endpoints[0][0]])
     print("| endpoint | requests/s | vs /healthz | errors |")
     print("|---|---:|---:|---:|")
     for path, _ in endpoints:
-        rps = statistics.median(r["rps"] for r in results[path])
-        errors = sum(r["errors"] for r in results[path])
+        rps = statistics.median(r.rate for r in results[path])
+        errors = sum(r.errors for r in results[path])
         print(f"| {labels[path]} | {rps:.0f} | {100 * rps / base:.0f}% | {errors} |")
 
 

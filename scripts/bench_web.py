@@ -20,23 +20,26 @@ median and 95th-percentile latency and the number of errors, as a Markdown table
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
-import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts" / "lib"))
 
+from httpbench import (
+    Result,
+    drive,
+    free_port,
+    percentile,
+    sign_in,
+    start_server,
+    stop_server,
+)
 from sqlalchemy import func, select
 
 from market import create_app
@@ -78,119 +81,6 @@ def prepare(database_url: str, stalls: int) -> dict:
     return {"market_id": market_id, "surname": surname, **totals}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(database_url: str, port: int, workers: int, instance: str) -> subprocess.Popen:
-    env = {**os.environ, "MARKET_DATABASE_URL": database_url, "MARKET_SECRET_KEY": "bench",
-           "MARKET_INSTANCE_PATH": instance}
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--log-level", "warning", "market:create_app()"],
-        cwd=ROOT, env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            status, _ = request(http.client.HTTPConnection("127.0.0.1", port, timeout=5),
-                                "/healthz", {})
-            if status == 200:
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer /healthz within 60 s")
-
-
-def request(conn: http.client.HTTPConnection, path: str, headers: dict, method: str = "GET",
-            body: str | None = None) -> tuple[int, http.client.HTTPResponse]:
-    conn.request(method, path, body=body, headers=headers)
-    response = conn.getresponse()
-    response.read()
-    return response.status, response
-
-
-def sign_in(port: int) -> str:
-    """The session cookie of the bench user, signed in through the form with its CSRF token."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", "/login")
-    page = conn.getresponse()
-    html = page.read().decode()
-    cookie = session_cookie(page)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', html)
-    body = urlencode({"csrf_token": token.group(1), "username": USERNAME, "password": PASSWORD})
-    status, response = request(conn, "/login", {
-        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}, "POST", body)
-    if status != 302:
-        raise SystemExit(f"sign-in failed with {status}")
-    return session_cookie(response)
-
-
-def session_cookie(response: http.client.HTTPResponse) -> str:
-    for header in response.msg.get_all("Set-Cookie") or ():
-        if header.startswith("session="):
-            return header.split(";")[0]
-    raise SystemExit("the server set no session cookie")
-
-
-@dataclass
-class Result:
-    seconds: float = 0.0
-    latencies: list[float] = field(default_factory=list)
-    errors: int = 0
-
-    @property
-    def rate(self) -> float:
-        return len(self.latencies) / self.seconds if self.seconds else 0.0
-
-
-def drive(port: int, path: str, headers: dict, threads: int, seconds: float,
-          max_requests: int) -> Result:
-    """Hit ``path`` from ``threads`` keep-alive connections until the time or count runs out."""
-    result, lock = Result(), threading.Lock()
-    deadline = time.monotonic() + seconds
-    budget = [max_requests]
-
-    def client() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while time.monotonic() < deadline:
-            with lock:
-                if budget[0] <= 0:
-                    return
-                budget[0] -= 1
-            started = time.perf_counter()
-            try:
-                status, _ = request(conn, path, headers)
-            except (OSError, http.client.HTTPException):
-                status = 0
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            elapsed = time.perf_counter() - started
-            with lock:
-                if status == 200:
-                    result.latencies.append(elapsed)
-                else:
-                    result.errors += 1
-
-    workers = [threading.Thread(target=client) for _ in range(threads)]
-    started = time.monotonic()
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    result.seconds = time.monotonic() - started
-    return result
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("MARKET_DATABASE_URL"),
@@ -211,9 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     port = free_port()
     with tempfile.TemporaryDirectory() as instance:
-        server = start_server(args.database_url, port, args.workers, instance)
+        server = start_server(args.database_url, port, args.workers, env={
+            "MARKET_SECRET_KEY": "bench", "MARKET_INSTANCE_PATH": instance})
         try:
-            headers = {"Cookie": sign_in(port)}
+            headers = {"Cookie": sign_in(port, USERNAME, PASSWORD)}
             for path in pages.values():  # warm-up: templates, caches, connection pools
                 drive(port, path, headers, args.threads, 1, 50)
             runs: dict[str, list[Result]] = {name: [] for name in pages}
@@ -222,8 +113,7 @@ def main(argv: list[str] | None = None) -> int:
                     runs[name].append(drive(port, path, headers, args.threads, args.seconds,
                                             args.max_requests))
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            stop_server(server)
 
     print(f"{setup['markets']:,} markets, {setup['stalls']:,} stalls; gunicorn {args.workers} "
           f"workers, {args.threads} client threads, {args.runs} runs × {args.seconds:g} s "
