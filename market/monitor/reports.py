@@ -50,9 +50,14 @@ def _whole(text: str) -> int:
 
 def check_report(content: bytes | str) -> ReportCheck:
     """Read and check every row (a dry run: nothing is written)."""
-    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
     check = ReportCheck()
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+    except UnicodeDecodeError:
+        check.errors.append((1, _("Tệp không phải CSV dạng văn bản UTF-8.")))
+        return check
+    # newline="" lets the csv module handle line breaks inside quoted fields itself.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
@@ -60,20 +65,23 @@ def check_report(content: bytes | str) -> ReportCheck:
         return check
     reader.fieldnames = header
     seen: dict[tuple[int, date], int] = {}
-    for line, raw in enumerate(reader, start=2):
-        row = {k: (v or "").strip() for k, v in raw.items() if k}
-        error, parsed = _check_row(row)
-        if error:
-            check.errors.append((line, error))
-            continue
-        key = (parsed["stall_id"], parsed["day"])
-        if key in seen:
-            check.errors.append(
-                (line, _("Trùng gian hàng và ngày với dòng %(line)d.", line=seen[key]))
-            )
-            continue
-        seen[key] = line
-        check.rows.append(parsed)
+    try:
+        for line, raw in enumerate(reader, start=2):
+            row = {k: (v or "").strip() for k, v in raw.items() if k}
+            error, parsed = _check_row(row)
+            if error:
+                check.errors.append((line, error))
+                continue
+            key = (parsed["stall_id"], parsed["day"])
+            if key in seen:
+                check.errors.append(
+                    (line, _("Trùng gian hàng và ngày với dòng %(line)d.", line=seen[key]))
+                )
+                continue
+            seen[key] = line
+            check.rows.append(parsed)
+    except csv.Error as error:  # e.g. a field longer than the csv module accepts
+        check.errors.append((reader.line_num, _("Tệp CSV hỏng: %(reason)s.", reason=str(error))))
     return check
 
 
