@@ -12,10 +12,9 @@ from market.extensions import db
 from market.models import AdminUnit, Market, Stall, UnitLevel
 from market.registry import bp, queries
 from market.registry import services as registry
-from market.registry.errors import RegistryError
 from market.registry.forms import MarketForm, StallFilterForm, options
 from market.registry.ladder import market_zones, with_steps
-from market.registry.routes.common import page_number, show_error
+from market.registry.routes.common import commit_change, page_number
 from market.registry.routes.labels import stall_labels
 from market.registry.tables import stall_lines
 
@@ -71,15 +70,13 @@ def new_market():
     form = MarketForm()
     form.commune_id.choices = commune_choices()
     if form.validate_on_submit():
-        try:
-            market = registry.create_market(
+        market = commit_change(
+            form,
+            lambda: registry.create_market(
                 code=form.code.data, name=form.name.data, market_class=form.market_class.data,
-                address=form.address.data, commune_id=form.commune_id.data)
-        except RegistryError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Đã thêm chợ %(name)s.", name=market.name), "info")
+                address=form.address.data, commune_id=form.commune_id.data),
+            lambda market: _("Đã thêm chợ %(name)s.", name=market.name))
+        if market is not None:
             return redirect(url_for("registry.market", market_id=market.id))
     return render_template("registry/market_form.html", form=form, market=None), \
         400 if form.errors else 200
@@ -91,19 +88,14 @@ def edit_market(market_id: int):
     market = market_or_404(market_id, Action.EDIT_REGISTRY)
     form = MarketForm(obj=market)
     form.commune_id.choices = commune_choices()
-    if form.validate_on_submit():
-        try:
-            registry.update_market(
-                market, code=form.code.data, name=form.name.data,
-                market_class=form.market_class.data, address=form.address.data,
-                commune_id=form.commune_id.data)
-        except RegistryError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Đã lưu thay đổi."), "info")
-            return redirect(url_for("registry.market", market_id=market.id))
+    if form.validate_on_submit() and commit_change(
+        form,
+        lambda: registry.update_market(
+            market, code=form.code.data, name=form.name.data,
+            market_class=form.market_class.data, address=form.address.data,
+            commune_id=form.commune_id.data),
+        lambda _market: _("Đã lưu thay đổi.")):
+        return redirect(url_for("registry.market", market_id=market.id))
     return render_template("registry/market_form.html", form=form, market=market), \
         400 if form.errors else 200
 

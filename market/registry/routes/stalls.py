@@ -23,7 +23,7 @@ from market.registry import bp
 from market.registry import services as registry
 from market.registry.errors import RegistryError
 from market.registry.forms import EndTenancyForm, StallForm, TenantForm, VendorForm
-from market.registry.routes.common import show_error
+from market.registry.routes.common import commit_change
 
 VENDOR_FIELDS = ("name", "shop_name", "phone", "birth_year", "consent_on")
 
@@ -74,15 +74,13 @@ def new_stall(market_id: int):
     market = market_or_404(market_id, Action.EDIT_REGISTRY)
     form = StallForm()
     if form.validate_on_submit():
-        try:
-            stall = registry.create_stall(
+        stall = commit_change(
+            form,
+            lambda: registry.create_stall(
                 market, code=form.code.data, zone=form.zone.data, row=form.row.data,
-                number=form.number.data, category=form.category.data, status=form.status.data)
-        except RegistryError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Đã thêm gian hàng %(code)s.", code=stall.code), "info")
+                number=form.number.data, category=form.category.data, status=form.status.data),
+            lambda stall: _("Đã thêm gian hàng %(code)s.", code=stall.code))
+        if stall is not None:
             return redirect(stall_url(stall))
     return render_template("registry/stall_form.html", form=form, market=market, stall=None), \
         400 if form.errors else 200
@@ -93,17 +91,13 @@ def new_stall(market_id: int):
 def edit_stall(stall_id: int):
     stall = stall_or_404(stall_id, Action.EDIT_REGISTRY)
     form = StallForm(obj=stall)
-    if form.validate_on_submit():
-        try:
-            registry.update_stall(
-                stall, code=form.code.data, zone=form.zone.data, row=form.row.data,
-                number=form.number.data, category=form.category.data, status=form.status.data)
-        except RegistryError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Đã lưu thay đổi."), "info")
-            return redirect(stall_url(stall))
+    if form.validate_on_submit() and commit_change(
+        form,
+        lambda: registry.update_stall(
+            stall, code=form.code.data, zone=form.zone.data, row=form.row.data,
+            number=form.number.data, category=form.category.data, status=form.status.data),
+        lambda _stall: _("Đã lưu thay đổi.")):
+        return redirect(stall_url(stall))
     return render_template("registry/stall_form.html", form=form, market=stall.market,
                            stall=stall), 400 if form.errors else 200
 
@@ -117,15 +111,12 @@ def new_tenant(stall_id: int):
     if not form.is_submitted():
         form.start_on.data = local_today()
     if form.validate_on_submit():
-        try:
+        def take_stall():
             vendor = registry.create_vendor(**{f: form[f].data for f in VENDOR_FIELDS})
-            registry.assign_tenant(stall, vendor, form.start_on.data)
-        except RegistryError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Đã ghi nhận hộ kinh doanh %(name)s.", name=vendor.name), "info")
+            return registry.assign_tenant(stall, vendor, form.start_on.data)
+
+        if commit_change(form, take_stall, lambda tenancy: _(
+                "Đã ghi nhận hộ kinh doanh %(name)s.", name=tenancy.vendor.name)):
             return redirect(stall_url(stall))
     return render_template("registry/vendor_form.html", form=form, stall=stall, vendor=None), \
         400 if form.errors else 200
@@ -139,15 +130,11 @@ def edit_vendor(stall_id: int):
     if vendor is None:
         return redirect(url_for("registry.new_tenant", stall_id=stall.id))
     form = VendorForm(obj=vendor)
-    if form.validate_on_submit():
-        try:
-            registry.update_vendor(vendor, **{f: form[f].data for f in VENDOR_FIELDS})
-        except RegistryError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Đã lưu thay đổi."), "info")
-            return redirect(stall_url(stall))
+    if form.validate_on_submit() and commit_change(
+        form,
+        lambda: registry.update_vendor(vendor, **{f: form[f].data for f in VENDOR_FIELDS}),
+        lambda _vendor: _("Đã lưu thay đổi.")):
+        return redirect(stall_url(stall))
     return render_template("registry/vendor_form.html", form=form, stall=stall, vendor=vendor), \
         400 if form.errors else 200
 
