@@ -26,6 +26,7 @@ from market.models import (
     Vendor,
     utcnow,
 )
+from market.vietqr import holder_name as bank_holder_name
 
 PASSWORD = "mat-khau-thu-nghiem"
 _serial = itertools.count(1)
@@ -121,6 +122,22 @@ def make_account(vendor: Vendor | None = None, *, bank_bin: str = "970436",
     db.session.add(account)
     db.session.flush()
     return account
+
+
+def make_trading_stall(market: Market | None = None, *, code: str | None = None,
+                       vendor_name: str = "Nguyễn Thị Lan", shop_name: str = "",
+                       account_number: str | None = None, bank_bin: str = "970436",
+                       holder_name: str | None = None, zone: str = "A", row: str = "",
+                       number: int | None = None) -> Stall:
+    """An operating stall with a tenant vendor and a current account, ready for a sign.
+
+    The holder name defaults to the vendor's name as banks print it (no diacritics, capitals).
+    """
+    vendor = make_vendor(vendor_name, shop_name=shop_name)
+    stall = make_stall(market, code=code, zone=zone, row=row, number=number, vendor=vendor)
+    make_account(vendor, bank_bin=bank_bin, account_number=account_number,
+                 holder_name=holder_name or bank_holder_name(vendor_name))
+    return stall
 
 
 def make_user(role: Role | str = Role.BOARD, *, markets: list[Market] | tuple = (),

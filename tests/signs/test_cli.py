@@ -1,16 +1,19 @@
 """``flask signs print`` writes the PDF and reports the stalls left without a sign."""
 from __future__ import annotations
 
+from factories import make_market, make_stall, make_trading_stall
+
 from market.extensions import db
-from signs import makers
 from signs.pdfs import page_texts
 
 
 def test_cli_writes_the_market_pdf_and_reports_stalls_without_a_sign(cli, tmp_path):
-    market = makers.market("Chợ Đình Bảng", code="DINHBANG")
-    makers.trading_stall(market, "A-02", "Ngô Thị Yến", "123456789", stall_number=2)
-    makers.trading_stall(market, "A-01", "Bùi Văn Tú", "987654321", stall_number=1)
-    makers.stall(market, "A-03", number=3)
+    market = make_market("Chợ Đình Bảng", code="DINHBANG")
+    make_trading_stall(market, code="A-02", vendor_name="Ngô Thị Yến",
+                       account_number="123456789", number=2)
+    make_trading_stall(market, code="A-01", vendor_name="Bùi Văn Tú",
+                       account_number="987654321", number=1)
+    make_stall(market, code="A-03", number=3)
     db.session.commit()
     output = tmp_path / "signs.pdf"
 

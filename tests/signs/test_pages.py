@@ -4,23 +4,24 @@ from __future__ import annotations
 import io
 
 import pytest
+from factories import login, make_market, make_stall, make_trading_stall, make_user
 from PIL import Image
 from sqlalchemy import select
 
 from market.extensions import db
 from market.models import Role, SignPrint, StallStatus
 from market.vietqr.read import read_payloads
-from signs import makers
 from signs.pdfs import page_payloads, page_texts
 
 
 @pytest.fixture
 def market(app):
-    market = makers.market("Chợ Mơ")
-    makers.trading_stall(market, "A-01", "Hoàng Thị Quỳnh", "0011012345678", stall_number=1)
-    makers.trading_stall(market, "B-01", "Đặng Văn Lộc", "9704151234", zone="B", stall_number=1,
-                         bank_bin="970415")
-    makers.stall(market, "C-01", zone="C", status=StallStatus.VACANT)
+    market = make_market("Chợ Mơ")
+    make_trading_stall(market, code="A-01", vendor_name="Hoàng Thị Quỳnh",
+                       account_number="0011012345678", number=1)
+    make_trading_stall(market, code="B-01", vendor_name="Đặng Văn Lộc",
+                       account_number="9704151234", zone="B", number=1, bank_bin="970415")
+    make_stall(market, code="C-01", zone="C", status=StallStatus.VACANT)
     return market
 
 
@@ -29,9 +30,9 @@ def stall_of(market, code):
 
 
 def test_board_prints_a_stall_sign_inline_or_as_download(client, market):
-    board = makers.user(Role.BOARD, (market,))
+    board = make_user(Role.BOARD, markets=[market])
     stall = stall_of(market, "A-01")
-    makers.sign_in(client, board)
+    login(client, board)
 
     inline = client.get(f"/stalls/{stall.id}/sign.pdf?format=a6")
     download = client.get(f"/stalls/{stall.id}/sign.pdf?format=a5&download=1")
@@ -46,8 +47,8 @@ def test_board_prints_a_stall_sign_inline_or_as_download(client, market):
 
 
 def test_board_of_another_market_gets_404_for_the_stall_sign(client, market):
-    other = makers.market("Chợ Khác")
-    makers.sign_in(client, makers.user(Role.BOARD, (other,)))
+    other = make_market("Chợ Khác")
+    login(client, make_user(Role.BOARD, markets=[other]))
     stall = stall_of(market, "A-01")
 
     for path in ("sign.pdf?format=a6", "qr.svg", "qr.png"):
@@ -56,12 +57,12 @@ def test_board_of_another_market_gets_404_for_the_stall_sign(client, market):
 
 
 def test_commune_user_cannot_print_signs(client, market):
-    makers.sign_in(client, makers.user(Role.COMMUNE))
+    login(client, make_user(Role.COMMUNE))
     assert client.get(f"/stalls/{stall_of(market, 'A-01').id}/sign.pdf").status_code == 404
 
 
 def test_vacant_stall_sign_answers_with_the_reason(client, market):
-    makers.sign_in(client, makers.user(Role.BOARD, (market,)))
+    login(client, make_user(Role.BOARD, markets=[market]))
 
     response = client.get(f"/stalls/{stall_of(market, 'C-01').id}/sign.pdf?format=a6")
 
@@ -70,7 +71,7 @@ def test_vacant_stall_sign_answers_with_the_reason(client, market):
 
 
 def test_bare_qr_downloads_scan_to_the_account(client, market):
-    makers.sign_in(client, makers.user(Role.BOARD, (market,)))
+    login(client, make_user(Role.BOARD, markets=[market]))
     stall = stall_of(market, "B-01")
 
     svg = client.get(f"/stalls/{stall.id}/qr.svg")
@@ -83,7 +84,7 @@ def test_bare_qr_downloads_scan_to_the_account(client, market):
 
 
 def test_market_page_counts_signs_and_lists_stalls_without_one(client, market):
-    makers.sign_in(client, makers.user(Role.BOARD, (market,)))
+    login(client, make_user(Role.BOARD, markets=[market]))
 
     page = client.get(f"/markets/{market.id}/signs").get_data(as_text=True)
     zone_b = client.get(f"/markets/{market.id}/signs?format=a4&zone=B").get_data(as_text=True)
@@ -94,7 +95,7 @@ def test_market_page_counts_signs_and_lists_stalls_without_one(client, market):
 
 
 def test_market_page_prints_the_selection(client, market):
-    makers.sign_in(client, makers.user(Role.BOARD, (market,)))
+    login(client, make_user(Role.BOARD, markets=[market]))
 
     response = client.post(f"/markets/{market.id}/signs",
                            data={"format": "stickers", "zone": "", "row": ""})
@@ -105,7 +106,7 @@ def test_market_page_prints_the_selection(client, market):
 
 
 def test_market_page_refuses_an_unknown_format(client, market):
-    makers.sign_in(client, makers.user(Role.BOARD, (market,)))
+    login(client, make_user(Role.BOARD, markets=[market]))
 
     response = client.get(f"/markets/{market.id}/signs?format=a3")
 

@@ -4,6 +4,13 @@ from __future__ import annotations
 import pypdfium2
 import pytest
 import zxingcpp
+from factories import (
+    make_account,
+    make_market,
+    make_stall,
+    make_trading_stall,
+    make_vendor,
+)
 from sqlalchemy import func, select
 
 from market.extensions import db
@@ -12,27 +19,27 @@ from market.signs.issuing import CODE_ALPHABET, supersede_signs
 from market.signs.pdf import url_fetcher
 from market.signs.selection import Obstacle, Selection
 from market.signs.services import SignUnavailable, print_market_signs, render_stall_sign
-from signs import makers
 from signs.pdfs import embedded_fonts, page_payloads, page_texts
 
 
 @pytest.fixture
 def market_with_stalls(app):
     """Stalls created out of floor order, with Vietnamese names, and one of each obstacle."""
-    market = makers.market("Chợ Đông Anh")
-    makers.trading_stall(market, "B-02", "Lê Văn Đức", "1903123456789", zone="B", row="1",
-                         stall_number=2, bank_bin="970407")
-    makers.trading_stall(market, "A-10", "Phạm Thị Ngọc Ánh", "0011012345678", zone="A",
-                         row="2", stall_number=10, shop_name="Hàng cá Ánh Dương")
-    makers.trading_stall(market, "A-03", "Nguyễn Thị Hường", "102876543210", zone="A",
-                         row="1", stall_number=3, bank_bin="970415")
-    makers.trading_stall(market, "A-01", "Trần Quốc Việt", "0451000123456", zone="A",
-                         row="1", stall_number=1, bank_bin="970436")
-    no_account = makers.stall(market, "A-05", zone="A", row="1", number=5)
-    makers.tenancy(no_account, makers.vendor("Đỗ Thị Mơ"))
-    makers.stall(market, "C-01", zone="C", status=StallStatus.VACANT)
-    makers.stall(market, "C-02", zone="C", status=StallStatus.CLOSED)
-    makers.stall(market, "C-03", zone="C")
+    market = make_market("Chợ Đông Anh")
+    make_trading_stall(market, code="B-02", vendor_name="Lê Văn Đức", bank_bin="970407",
+                       account_number="1903123456789", zone="B", row="1", number=2)
+    make_trading_stall(market, code="A-10", vendor_name="Phạm Thị Ngọc Ánh",
+                       account_number="0011012345678", zone="A", row="2", number=10,
+                       shop_name="Hàng cá Ánh Dương")
+    make_trading_stall(market, code="A-03", vendor_name="Nguyễn Thị Hường", bank_bin="970415",
+                       account_number="102876543210", zone="A", row="1", number=3)
+    make_trading_stall(market, code="A-01", vendor_name="Trần Quốc Việt", bank_bin="970436",
+                       account_number="0451000123456", zone="A", row="1", number=1)
+    no_account = make_stall(market, code="A-05", zone="A", row="1", number=5)
+    make_vendor("Đỗ Thị Mơ", stall=no_account)
+    make_stall(market, code="C-01", zone="C", status=StallStatus.VACANT)
+    make_stall(market, code="C-02", zone="C", status=StallStatus.CLOSED)
+    make_stall(market, code="C-03", zone="C")
     db.session.flush()
     return market
 
@@ -82,8 +89,8 @@ def test_larger_formats_scan_too(market_with_stalls, sign_format):
 
 def test_sticker_sheet_holds_six_scannable_stickers_per_page(market_with_stalls):
     for number in range(4):
-        makers.trading_stall(market_with_stalls, f"D-0{number}", "Vũ Thị Thu", f"88800{number}11",
-                             zone="D", stall_number=number)
+        make_trading_stall(market_with_stalls, code=f"D-0{number}", vendor_name="Vũ Thị Thu",
+                           account_number=f"88800{number}11", zone="D", number=number)
 
     batch = print_market_signs(market_with_stalls, "stickers")
 
@@ -133,7 +140,8 @@ def test_each_format_is_its_own_sign(market_with_stalls):
 def test_changed_account_supersedes_the_old_sign_which_is_not_printed_again(market_with_stalls):
     old_sign = print_market_signs(market_with_stalls, "a6", Selection(zone="B")).signs[0]
     seller = old_sign.stall.tenancies[0].vendor
-    makers.account(seller, "1903999988887", bank_bin="970407", holder="LE VAN DUC")
+    make_account(seller, account_number="1903999988887", bank_bin="970407",
+                 holder_name="LE VAN DUC")
     assert supersede_signs(old_sign.bank_account_id) == 1
 
     batch = print_market_signs(market_with_stalls, "a6", Selection(zone="B"))
