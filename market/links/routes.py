@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from market.auth.access import Action, requires, stall_or_404
 from market.extensions import db
@@ -12,6 +14,9 @@ from market.links.forms import PrintForm, SelfReportForm
 from market.models import SignFormat, Stall, VendorLink
 from market.monitor.errors import EvidenceError
 from market.monitor.self_reports import record_self_report
+from market.registry.errors import RegistryError
+from market.registry.services.accounts import approve_account, may_approve
+from market.signs.selection import Obstacle, StallForSign
 from market.signs.services import SignUnavailable, plan_signs, render_stall_sign
 from market.vietqr.render import render_svg
 
@@ -25,19 +30,20 @@ def link_or_404(token: str) -> VendorLink:
     return link
 
 
-def stall_qr(stall: Stall) -> tuple[str | None, str | None]:
-    """(inline SVG of the stall's VietQR, None) or (None, why there is none)."""
+def stall_entry(stall: Stall) -> StallForSign:
+    """The stall as the sign printer sees it: its payload, or why it cannot have a sign."""
     plan = plan_signs(stall.market, SignFormat.A6, stall_ids=[stall.id])
-    if plan.unprintable:
-        return None, plan.unprintable[0].obstacle.label
-    return render_svg(plan.printable[0].payload, size_mm=60), None
+    return (plan.unprintable or plan.printable)[0]
 
 
 def vendor_page(link: VendorLink, report_form: SelfReportForm | None = None, status: int = 200):
-    qr_svg, obstacle = stall_qr(link.stall)
+    entry = stall_entry(link.stall)
+    waiting = entry.account if entry.obstacle == Obstacle.AWAITING_APPROVAL else None
     return render_template(
-        "links/vendor.html", link=link, stall=link.stall, entry=None, qr_svg=qr_svg,
-        obstacle=obstacle, print_form=PrintForm(formdata=None),
+        "links/vendor.html", link=link, stall=link.stall, entry=None,
+        qr_svg=None if entry.obstacle else render_svg(entry.payload, size_mm=60),
+        obstacle=entry.obstacle.label if entry.obstacle else None, waiting_account=waiting,
+        bank=entry.bank, print_form=PrintForm(formdata=None), confirm_form=FlaskForm(),
         report_form=report_form or SelfReportForm(formdata=None),
     ), status
 
@@ -61,6 +67,41 @@ def vendor_sign(token: str):
     filename = f"bien-qr-{link.stall.market.code}-{link.stall.code}.pdf"
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+@bp.post("/v/<token>/account/confirm")
+def vendor_confirm_account(token: str):
+    """The vendor confirms the new account the board registered: the second step."""
+    link = link_or_404(token)
+    entry = stall_entry(link.stall)
+    if not FlaskForm().validate_on_submit() or entry.obstacle != Obstacle.AWAITING_APPROVAL:
+        return vendor_page(link, status=400)
+    approve_account(entry.account, via="vendor")
+    db.session.commit()
+    flash(_("Cảm ơn bạn! Tài khoản mới đã được xác nhận, biển QR mới có thể in."), "info")
+    return redirect(url_for("links.vendor", token=token))
+
+
+@bp.post("/stalls/<int:stall_id>/account/approve")
+@requires(Action.CHANGE_ACCOUNT)
+def approve(stall_id: int):
+    """A second board user (or an admin) approves a changed account."""
+    stall = stall_or_404(stall_id, Action.CHANGE_ACCOUNT)
+    entry = stall_entry(stall)
+    if FlaskForm().validate_on_submit() and entry.obstacle == Obstacle.AWAITING_APPROVAL:
+        try:
+            approve_account(entry.account, by=current_user)
+        except RegistryError as error:
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Đã duyệt tài khoản mới: có thể in biển QR."), "info")
+    return redirect(url_for("registry.stall", stall_id=stall.id))
+
+
+@bp.app_template_global()
+def may_approve_account(account) -> bool:
+    return may_approve(account, current_user)
 
 
 @bp.post("/v/<token>/report")

@@ -39,6 +39,7 @@ class Obstacle(enum.StrEnum):
     BANK_WITHOUT_VIETQR = "bank_without_vietqr"
     INVALID_ACCOUNT = "invalid_account"
     SIGN_WITHDRAWN = "sign_withdrawn"
+    AWAITING_APPROVAL = "awaiting_approval"
 
     @property
     def label(self) -> str:
@@ -53,6 +54,7 @@ OBSTACLE_LABELS = {
     Obstacle.BANK_WITHOUT_VIETQR: _l("Ngân hàng của tài khoản không hỗ trợ VietQR"),
     Obstacle.INVALID_ACCOUNT: _l("Số tài khoản không tạo được mã VietQR hợp lệ"),
     Obstacle.SIGN_WITHDRAWN: _l("Biển của tài khoản này đã bị thu hồi"),
+    Obstacle.AWAITING_APPROVAL: _l("Chờ duyệt thay đổi tài khoản"),
 }
 
 
@@ -163,6 +165,8 @@ def describe(stall: Stall, vendor: Vendor | None, account: BankAccount | None,
         obstacle = Obstacle.NO_TENANT
     elif account is None or bank is None:
         obstacle = Obstacle.NO_ACCOUNT
+    elif account.approved_via == "waiting":  # a changed account before its second step
+        obstacle = Obstacle.AWAITING_APPROVAL
     elif (stall.id, account.id) in withdrawn:
         obstacle = Obstacle.SIGN_WITHDRAWN
     elif not bank.vietqr:

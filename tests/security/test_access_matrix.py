@@ -19,6 +19,7 @@ PUBLIC_ENDPOINTS = {
     "static",
     "dashboard_root.service_worker",  # the offline worker must be fetchable before sign-in
     "links.vendor", "links.vendor_report", "links.vendor_sign",  # the private token is the key
+    "links.vendor_confirm_account",
     "api.docs", "api.openapi_json", "api.coverage_csv",  # the API's description and open data
 }
 # Not protected by the CSRF token, by design: a browser's cookie cannot make them act.
