@@ -89,10 +89,11 @@ def register_registry_blueprints(app: Flask) -> None:
 
 
 def register_admin_blueprints(app: Flask) -> None:
-    from market import admin, links
+    from market import admin, links, privacy
 
     app.register_blueprint(admin.bp)
     app.register_blueprint(links.bp)
+    app.register_blueprint(privacy.bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -1,0 +1,40 @@
+import json
+
+from flask import Response, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from market.auth.access import Action, requires
+from market.extensions import db
+from market.models import Vendor
+from market.privacy import bp, services
+
+
+def vendor_or_404(vendor_id: int) -> Vendor:
+    vendor = services.visible_vendor(vendor_id, current_user)
+    if vendor is None:
+        abort(404)
+    return vendor
+
+
+@bp.get("/vendors/<int:vendor_id>/export.json")
+@requires(Action.EDIT_REGISTRY)
+def export(vendor_id: int):
+    """Everything held about one vendor, as a JSON download."""
+    data = services.vendor_export(vendor_or_404(vendor_id))
+    return Response(json.dumps(data, ensure_ascii=False, indent=2, default=str),
+                    mimetype="application/json", headers={
+                        "Content-Disposition": f'attachment; filename="ho-kinh-doanh-{vendor_id}.json"'})
+
+
+@bp.post("/vendors/<int:vendor_id>/erase")
+@requires(Action.EDIT_REGISTRY)
+def erase(vendor_id: int):
+    vendor = vendor_or_404(vendor_id)
+    stall_id = max(vendor.tenancies, key=lambda t: t.start_on).stall_id
+    if FlaskForm().validate_on_submit():
+        services.erase_vendor(vendor)
+        db.session.commit()
+        flash(_("Đã xoá dữ liệu cá nhân của hộ kinh doanh; số liệu thống kê được giữ nguyên."), "info")
+    return redirect(url_for("registry.stall", stall_id=stall_id))
