@@ -107,6 +107,12 @@ def sees_full_account_numbers(user: User) -> bool:
     return user.role != Role.COMMUNE
 
 
+def sees_vendor_contact(user: User | None) -> bool:
+    """Phone and birth year are for the people who deal with the vendor, not for the commune's
+    aggregates (``None`` is the command line)."""
+    return user is None or user.role != Role.COMMUNE
+
+
 def mask_account(number: str, user: User) -> str:
     if sees_full_account_numbers(user) or len(number) <= 4:
         return number

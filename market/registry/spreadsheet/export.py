@@ -12,7 +12,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import and_, select
 
-from market.auth.access import market_scope, mask_account
+from market.auth.access import market_scope, mask_account, sees_vendor_contact
 from market.extensions import db
 from market.models import BankAccount, Market, Stall, Tenancy, User, Vendor
 from market.models.registry import CATEGORY_LABELS, STATUS_LABELS
@@ -53,13 +53,15 @@ def registry_rows(user: User | None, market: Market | None = None) -> Iterator[l
             market_code, stall.code, stall.zone, stall.row,
             "" if stall.number is None else str(stall.number),
             str(CATEGORY_LABELS[stall.category]), str(STATUS_LABELS[stall.status]),
-            *_vendor_cells(vendor), *_account_cells(account, user),
+            *_vendor_cells(vendor, user), *_account_cells(account, user),
         ]
 
 
-def _vendor_cells(vendor: Vendor | None) -> list[str]:
+def _vendor_cells(vendor: Vendor | None, user: User | None) -> list[str]:
     if vendor is None:
         return ["", "", "", ""]
+    if not sees_vendor_contact(user):
+        return [vendor.name, vendor.shop_name, "", ""]
     birth_year = "" if vendor.birth_year is None else str(vendor.birth_year)
     return [vendor.name, vendor.shop_name, vendor.phone or "", birth_year]
 
