@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from factories import PASSWORD, login, make_commune, make_user
 from flask import g
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from market import create_app
 from market.auth import throttle
@@ -63,6 +63,8 @@ def test_the_delay_grows_but_stays_bounded(app):
         assert throttle.wait_minutes("lan", "10.0.0.3") == 15
         age_failures(16)
         assert throttle.wait_minutes("lan", "10.0.0.3") is None
+        throttle.record_failure("binh", "10.0.0.4")  # stale rows of every key are dropped
+        assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 2
 
 
 def test_a_successful_sign_in_clears_the_accounts_count(client):
