@@ -13,7 +13,7 @@ def pages(world):
 
 
 def account_number(world) -> str:
-    return world["vendor"].accounts[0].account_number
+    return world["vendor"].accounts[-1].account_number
 
 
 def test_the_commune_sees_no_phone_birth_year_or_full_account_number(client):

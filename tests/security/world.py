@@ -24,6 +24,9 @@ def build_world() -> dict[str, object]:
     vendor = make_vendor("Trần Văn Bình", phone="0912345678", birth_year=1960)
     stall = make_stall(market, code="A01", vendor=vendor)
     make_account(vendor, holder_name="TRAN VAN BINH")
+    # A changed account waiting for its second step: the approval box and the vendor's
+    # confirmation are on the pages too.
+    make_account(vendor, holder_name="TRAN VAN BINH").approved_via = "waiting"
     admin = make_user(Role.ADMIN, username="quan.tri")
     board = make_user(Role.BOARD, markets=[market])
     link, plain_link = create_link(stall)
