@@ -3,12 +3,13 @@ import json
 from flask import Response, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
+from market import audit
 from market.auth.access import Action, requires
 from market.extensions import db
 from market.models import Vendor
 from market.privacy import bp, services
+from market.privacy.forms import EraseForm
 
 
 def vendor_or_404(vendor_id: int) -> Vendor:
@@ -21,8 +22,11 @@ def vendor_or_404(vendor_id: int) -> Vendor:
 @bp.get("/vendors/<int:vendor_id>/export.json")
 @requires(Action.EDIT_REGISTRY)
 def export(vendor_id: int):
-    """Everything held about one vendor, as a JSON download."""
-    data = services.vendor_export(vendor_or_404(vendor_id))
+    """Everything held about one vendor, as a JSON download (who downloaded it is audited)."""
+    vendor = vendor_or_404(vendor_id)
+    data = services.vendor_export(vendor)
+    audit.record("export", "vendor", vendor.id)
+    db.session.commit()
     return Response(json.dumps(data, ensure_ascii=False, indent=2, default=str),
                     mimetype="application/json", headers={
                         "Content-Disposition": f'attachment; filename="ho-kinh-doanh-{vendor_id}.json"'})
@@ -33,8 +37,11 @@ def export(vendor_id: int):
 def erase(vendor_id: int):
     vendor = vendor_or_404(vendor_id)
     stall_id = max(vendor.tenancies, key=lambda t: t.start_on).stall_id
-    if FlaskForm().validate_on_submit():
+    form = EraseForm()
+    if form.validate_on_submit():
         services.erase_vendor(vendor)
         db.session.commit()
         flash(_("Đã xoá dữ liệu cá nhân của hộ kinh doanh; số liệu thống kê được giữ nguyên."), "info")
+    else:
+        flash(_("Chưa xoá: vui lòng đánh dấu xác nhận trước khi xoá."), "error")
     return redirect(url_for("registry.stall", stall_id=stall_id))

@@ -55,6 +55,7 @@ def test_the_export_holds_everything_about_the_vendor(client):
     assert {e["entity"] for e in data["audit_events"]} >= {"vendor", "bank_account"}
     assert set(data) == {"vendor", "tenancies", "accounts", "signs", "inspections",
                          "self_reports", "audit_events"}
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export")).actor_id
 
 
 def test_the_export_is_for_the_vendors_board_and_admins_only(client, app):
@@ -72,7 +73,9 @@ def test_erasing_a_vendor_keeps_the_rows_and_figures_but_not_the_person(client):
     market, stall, vendor, token = a_vendor_with_history(client)
     counts_before = {model.__name__: db.session.scalar(select(func.count()).select_from(model))
                      for model in (Vendor, BankAccount, Tenancy, SelfReport, AdoptionSnapshot)}
-    response = client.post(f"/vendors/{vendor.id}/erase")
+    client.post(f"/vendors/{vendor.id}/erase")  # without the confirmation: nothing happens
+    assert db.session.get(Vendor, vendor.id).phone == "0912345678"
+    response = client.post(f"/vendors/{vendor.id}/erase", data={"confirm": "y"})
     assert response.status_code == 302
     db.session.expire_all()
     vendor = db.session.get(Vendor, vendor.id)
