@@ -96,3 +96,7 @@ def test_erasing_a_vendor_keeps_the_rows_and_figures_but_not_the_person(client):
     assert erase.entity == "vendor" and erase.market_id == market.id
     page = client.get(f"/stalls/{stall.id}").get_data(as_text=True)
     assert "Trần Văn Bình" not in page
+    g.pop("_login_user", None)
+    admin = make_user("admin")
+    login(client, admin)
+    assert "Xoá dữ liệu cá nhân" in client.get("/audit").get_data(as_text=True)
