@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from market.extensions import db
 from market.models import ImportJob, PaymentActivity
+from market.registry.spreadsheet.export import template
 from market.registry.spreadsheet.reader import SpreadsheetError, check_file, read_sheet
 from market.vietqr import Payload, PayloadError, crc_hex, decode
 
@@ -37,9 +38,24 @@ def test_the_decoder_answers_a_payload_or_a_payload_error(text):
         pass
 
 
+def mutated(original: bytes) -> st.SearchStrategy[bytes]:
+    """``original`` with a few bytes overwritten: past the signature checks, into the parser."""
+    return st.lists(st.tuples(st.integers(0, len(original) - 1), st.integers(0, 255)),
+                    min_size=1, max_size=8).map(
+        lambda edits: bytes(_apply(bytearray(original), edits)))
+
+
+def _apply(data: bytearray, edits) -> bytearray:
+    for at, value in edits:
+        data[at] = value
+    return data
+
+
 @FUZZ
 @given(st.one_of(
     st.binary(max_size=2000),
+    mutated(template("xlsx")),
+    mutated(template("csv")),
     st.text(max_size=500).map(lambda text: ("ma_gian_hang,ten\n" + text).encode()),
     st.binary(max_size=500).map(lambda tail: b"PK\x03\x04" + tail),
 ))
