@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -28,6 +30,19 @@ def reset_postgresql_schema() -> None:
         connection.execute(text("CREATE SCHEMA public"))
 
 
+class ClientOfItsOwn(FlaskClient):
+    """A test client whose requests do not inherit the signed-in user of another client.
+
+    Requests run inside the test's app context (so they see the test's session and the rows
+    its factories flushed), and Flask-Login caches the user in that context's ``g``; each
+    request drops the cache so the user comes from this client's own session cookie.
+    """
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     app = create_app(
@@ -38,6 +53,7 @@ def app(tmp_path_factory):
             "DATABASE_URL": test_database_url(tmp_path_factory),
         }
     )
+    app.test_client_class = ClientOfItsOwn
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             reset_postgresql_schema()

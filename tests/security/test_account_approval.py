@@ -1,7 +1,6 @@
 """Changing a stall's bank account takes two people: the change, then another board user's
 approval or the vendor's confirmation; until then no sign is printed for the new account."""
 from factories import login, make_market, make_stall, make_user, make_vendor
-from flask import g
 from sqlalchemy import select
 
 from market.extensions import db
@@ -10,10 +9,6 @@ from market.models import AuditEvent, BankAccount
 
 WAITING = "Chờ duyệt thay đổi tài khoản"
 
-
-def as_next_user() -> None:
-    """Test clients share the test's app context, where Flask-Login keeps the last user."""
-    g.pop("_login_user", None)
 
 
 def register(client, stall, number: str, holder: str = "NGUYEN THI LAN"):
@@ -30,7 +25,6 @@ def a_market_with_two_board_users(app):
     first_client, second_client = app.test_client(), app.test_client()
     login(first_client, first)
     login(second_client, second)
-    as_next_user()
     return market, stall, first_client, second_client
 
 
@@ -53,14 +47,10 @@ def test_a_changed_account_waits_for_another_board_user(app):
     assert WAITING in report
 
     first.post(f"/stalls/{stall.id}/account/approve")  # the changer cannot approve
-    as_next_user()
     assert WAITING in first.get(f"/stalls/{stall.id}").get_data(as_text=True)
-    as_next_user()
 
     assert "Duyệt tài khoản mới" in second.get(f"/stalls/{stall.id}").get_data(as_text=True)
-    as_next_user()
     assert second.post(f"/stalls/{stall.id}/account/approve").status_code == 302
-    as_next_user()
     assert WAITING not in second.get(f"/stalls/{stall.id}").get_data(as_text=True)
     assert second.get(f"/stalls/{stall.id}/sign.pdf").mimetype == "application/pdf"
     account = db.session.scalar(select(BankAccount).where(BankAccount.account_number == "5566778899"))
@@ -86,7 +76,6 @@ def test_the_vendor_confirms_the_new_account_through_the_link(app, client):
     register(first, stall, "5566778899")
     _link, token = create_link(stall)
     db.session.commit()
-    as_next_user()
     page = client.get(f"/v/{token}").get_data(as_text=True)
     assert "Xác nhận tài khoản mới" in page and "8899" in page and "5566778899" not in page
     assert WAITING in page

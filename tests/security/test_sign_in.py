@@ -3,7 +3,6 @@ from datetime import timedelta
 
 import pytest
 from factories import PASSWORD, login, make_commune, make_user
-from flask import g
 from sqlalchemy import func, select, update
 
 from market import create_app
@@ -20,11 +19,6 @@ def sign_in(client, username, password, address="10.0.0.1"):
     return client.post("/login", data={"username": username, "password": password},
                        environ_base={"REMOTE_ADDR": address})
 
-
-def next_request_loads_its_user() -> None:
-    """The test client's requests share the test's app context, where Flask-Login keeps the
-    last request's user in ``g``; a web worker starts every request without it."""
-    g.pop("_login_user", None)
 
 
 def age_failures(minutes: int) -> None:
@@ -163,13 +157,10 @@ def test_sign_out_everywhere_ends_the_other_sessions(client, app):
     phone = app.test_client()
     login(client, user)
     login(phone, user)
-    next_request_loads_its_user()
     assert phone.get("/profile").status_code == 200
-    next_request_loads_its_user()
     assert "Đăng xuất khỏi mọi thiết bị" in client.get("/profile").get_data(as_text=True)
     response = client.post("/logout/everywhere")
     assert response.status_code == 302 and "/login" in response.location
-    next_request_loads_its_user()
     assert "/login" in phone.get("/profile").location
     assert "/login" in client.get("/profile").location
     login(phone, user)
@@ -184,13 +175,9 @@ def test_deactivation_and_password_reset_end_the_persons_sessions(client, app):
     login(phone, person)
     login(client, admin)
     client.post(f"/admin/users/{person.id}/password", data={"password": "mat-khau-moi-dai"})
-    next_request_loads_its_user()
     assert "/login" in phone.get("/profile").location
     login(phone, person, password="mat-khau-moi-dai")
-    next_request_loads_its_user()
     assert person.full_name in phone.get("/profile").get_data(as_text=True)
-    next_request_loads_its_user()
     client.post(f"/admin/users/{person.id}", data={
         "full_name": person.full_name, "role": "commune", "admin_unit_id": commune.id})
-    next_request_loads_its_user()
     assert "/login" in phone.get("/profile").location
