@@ -52,48 +52,30 @@ def configure_login(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from market import auth, errors, health, home, monitor, navigation, security, signs
-
-    app.register_blueprint(health.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(home.bp)
-    register_registry_blueprints(app)
-    app.register_blueprint(signs.bp)
-    monitor.init_app(app)
-    register_dashboard_blueprints(app)
-    register_api_blueprints(app)
-    errors.init_app(app)
-    navigation.init_app(app)
-    security.init_app(app)
-
-
-def register_dashboard_blueprints(app: Flask) -> None:
-    from market import dashboard
-
-    dashboard.init_app(app)
-
-
-def register_api_blueprints(app: Flask) -> None:
-    from market import api
-
-    api.init_app(app)
-
-
-def register_registry_blueprints(app: Flask) -> None:
-    from market import registry
+    """One blueprint per area; areas with more to set up (menu entries, CSRF-exempt webhooks,
+    the API's error format) have an ``init_app``."""
+    from market import (
+        admin,
+        api,
+        auth,
+        dashboard,
+        errors,
+        health,
+        home,
+        links,
+        monitor,
+        navigation,
+        privacy,
+        registry,
+        security,
+        signs,
+    )
     from market.registry import spreadsheet
 
-    app.register_blueprint(registry.bp)
-    app.register_blueprint(spreadsheet.bp)
-    register_admin_blueprints(app)
-
-
-def register_admin_blueprints(app: Flask) -> None:
-    from market import admin, links, privacy
-
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(links.bp)
-    app.register_blueprint(privacy.bp)
+    for area in (health, auth, home, registry, spreadsheet, admin, links, privacy, signs):
+        app.register_blueprint(area.bp)
+    for area in (monitor, dashboard, api, errors, navigation, security):
+        area.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
