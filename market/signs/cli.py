@@ -1,6 +1,7 @@
 """``flask --app market signs print``: a market's signs as one PDF, from the command line."""
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
@@ -38,7 +39,15 @@ def print_command(market_code: str, sign_format: str, zone: str, row: str,
         batch = print_market_signs(market, sign_format, Selection(zone, row, missing_only),
                                    actor_label="cli", progress=advance)
     if batch.pdf:
-        output.write_bytes(batch.pdf)
+        try:
+            output.write_bytes(batch.pdf)
+        except OSError as error:
+            # A full disk or a read-only folder: no half-written PDF, no signs recorded.
+            with contextlib.suppress(OSError):
+                output.unlink(missing_ok=True)
+            db.session.rollback()
+            raise click.ClickException(
+                f"cannot write {output}: {error.strerror or error}") from None
     db.session.commit()
     click.echo(f"{len(batch.signs)} signs written to {output}" if batch.pdf
                else "no stall can have a sign with this selection; nothing written")
