@@ -169,12 +169,15 @@ def kill_scheduler(args) -> bool:
     with engine.connect() as connection:
         writers = set(connection.scalars(text(
             "SELECT DISTINCT run_id FROM adoption_snapshot WHERE day = :d"), {"d": DAY}))
+    closed = [(r[0], r[2], r[4]) for r in runs_since(engine, mark) if r[0] <= mark_again]
+    figures.append(f"killed run's record after the next run: {closed}")
     figures.append(f"next run: {again.stdout.strip()} in {again_seconds:.1f} s; "
                    f"{len(after)} snapshot rows, all from it: "
                    f"{writers == {next_runs[0][0]} if next_runs else False}")
     engine.dispose()
     killed_mid_run = still_running and all(r[2] == "running" for r in killed)
-    return report("kill-scheduler", killed_mid_run and same and completed, figures)
+    closed_ok = all(r[1] == "failed" for r in closed)
+    return report("kill-scheduler", killed_mid_run and same and completed and closed_ok, figures)
 
 
 def two_schedulers(args) -> bool:

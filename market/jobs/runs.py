@@ -46,6 +46,22 @@ def _record_end(run_id: int, status: RunStatus, rows: int = 0, error: str = "") 
         )
 
 
+def _close_interrupted(job: JobKind, run_id: int) -> None:
+    """Mark as failed the earlier runs of this lock still shown as running: holding the lock
+    proves their process died mid-run (killed, machine lost), and their writes were rolled
+    back. Only on PostgreSQL, where the lock is shared between processes."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    jobs = [other for other, name in LOCK_NAMES.items() if name == LOCK_NAMES[job]]
+    db.session.execute(
+        update(JobRun)
+        .where(JobRun.job.in_(jobs), JobRun.status == RunStatus.RUNNING, JobRun.id < run_id)
+        .values(status=RunStatus.FAILED, error="interrupted: the process ended before finishing",
+                finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def run_job(
     job: JobKind,
     day: date,
@@ -64,6 +80,7 @@ def run_job(
             db.session.rollback()
             _record_end(run_id, RunStatus.SKIPPED)
             return db.session.get(JobRun, run_id)
+        _close_interrupted(job, run_id)
         if on_locked is not None:
             on_locked()
         rows = _job_function(job)(day, run_id)
