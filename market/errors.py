@@ -1,5 +1,5 @@
 """Error pages: a database that is down gives a 503 page, never a traceback."""
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -26,6 +26,9 @@ def init_app(app: Flask) -> None:
     def database_unavailable(error: Exception):
         db.session.rollback()
         app.logger.error("database error: %s", error)
+        # The page itself must not ask the database for the signed-in user again (that
+        # would raise inside this handler and turn the 503 into a 500).
+        g._login_user = app.login_manager.anonymous_user()
         return render_error(503, "Service Unavailable", "database")
 
     @app.errorhandler(500)

@@ -275,7 +275,8 @@ def pg_restart(args) -> bool:
         time.sleep(3)
         restart_started = time.monotonic()
         version = max(os.listdir("/etc/postgresql"))
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, args.cluster,
+                        "restart"],
                        check=True)
         restart_done = time.monotonic()
         deadline = restart_done + args.recovery_seconds
@@ -322,6 +323,8 @@ def main() -> None:
     parser.add_argument("--kill-after", type=float, default=0.3,
                         help="seconds after the run takes its lock before SIGKILL")
     parser.add_argument("--recovery-seconds", type=float, default=30)
+    parser.add_argument("--cluster", default="main",
+                        help="the PostgreSQL cluster pg-restart restarts (the one --database-url is on)")
     args = parser.parse_args()
     test = {"kill-scheduler": kill_scheduler, "two-schedulers": two_schedulers,
             "disk-full": disk_full, "pg-restart": pg_restart}[args.test]
