@@ -248,12 +248,14 @@ def pg_restart(args) -> bool:
     server = httpbench.start_server(url, port, workers=2, env={"MARKET_SECRET_KEY": "fault-test"})
     timeline: list[tuple[float, str, int, bool]] = []
     stop = threading.Event()
+    slowest = [0.0]
     try:
         cookie = httpbench.sign_in(port, "demo.xa", "cho40-demo")
 
         def client(path: str, headers: dict) -> None:
             conn = http.client.HTTPConnection(httpbench.HOST, port, timeout=30)
             while not stop.is_set():
+                sent = time.monotonic()
                 try:
                     conn.request("GET", path, headers=headers)
                     response = conn.getresponse()
@@ -264,6 +266,7 @@ def pg_restart(args) -> bool:
                     conn.close()
                     conn = http.client.HTTPConnection(httpbench.HOST, port, timeout=30)
                 timeline.append((time.monotonic(), path, status, b"Traceback" in body))
+                slowest[0] = max(slowest[0], time.monotonic() - sent)
                 time.sleep(0.05)
             conn.close()
 
@@ -275,9 +278,13 @@ def pg_restart(args) -> bool:
         time.sleep(3)
         restart_started = time.monotonic()
         version = max(os.listdir("/etc/postgresql"))
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, args.cluster,
-                        "restart"],
-                       check=True)
+        ctl = ["pg_ctlcluster", "--skip-systemctl-redirect", version, args.cluster]
+        if args.down_seconds:  # a longer outage: stop, wait, start
+            subprocess.run([*ctl, "stop"], check=True)
+            time.sleep(args.down_seconds)
+            subprocess.run([*ctl, "start"], check=True)
+        else:
+            subprocess.run([*ctl, "restart"], check=True)
         restart_done = time.monotonic()
         deadline = restart_done + args.recovery_seconds
         recovered_at = None
@@ -305,9 +312,9 @@ def pg_restart(args) -> bool:
     return report("pg-restart", ok, [
         (f"requests: {len(timeline)}, non-200: {len(failures)} with statuses {statuses}, "
         f"tracebacks in bodies: {tracebacks}"),
-        (f"restart command took {restart_done - restart_started:.1f} s; 503s seen over "
-        f"{down:.1f} s"),
-        f"app answering 200 again {recovery:.1f} s after the restart command returned"
+        (f"PostgreSQL restart took {restart_done - restart_started:.1f} s; 503s seen over "
+        f"{down:.1f} s; slowest answer {slowest[0]:.2f} s"),
+        f"app answering 200 again {recovery:.1f} s after PostgreSQL was back"
         if recovery is not None else f"no recovery within {args.recovery_seconds} s",
     ])
 
@@ -323,6 +330,8 @@ def main() -> None:
     parser.add_argument("--kill-after", type=float, default=0.3,
                         help="seconds after the run takes its lock before SIGKILL")
     parser.add_argument("--recovery-seconds", type=float, default=30)
+    parser.add_argument("--down-seconds", type=float, default=0,
+                        help="pg-restart: stop PostgreSQL this long instead of a plain restart")
     parser.add_argument("--cluster", default="main",
                         help="the PostgreSQL cluster pg-restart restarts (the one --database-url is on)")
     args = parser.parse_args()
