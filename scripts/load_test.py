@@ -43,8 +43,23 @@ def flask(database_url: str, *args: str) -> str:
     return done.stdout
 
 
+def ensure_database(url: str) -> None:
+    """Create the database when it does not exist yet (through the ``postgres`` database)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                 {"n": target.database}):
+            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
 def prepare(database_url: str) -> str:
     """Migrations, the bank directory, the demo data and a payment partner; its secret."""
+    ensure_database(database_url)
     flask(database_url, "db", "upgrade")
     flask(database_url, "load-banks")
     flask(database_url, "demo", "--if-empty")
