@@ -186,15 +186,17 @@ def two_schedulers(args) -> bool:
     engine = create_engine(url)
     mark = last_run_id(engine)
     started = time.monotonic()
-    processes = [start_flask(url, "monitor", "run", "--job", "full", "--date", DAY.isoformat())
-                 for _ in range(2)]
+    # As two schedulers firing the same crontab entry: the runs say they come from one.
+    processes = [start_flask(url, "monitor", "run", "--job", "full", "--date", DAY.isoformat(),
+                             "--trigger", "scheduler") for _ in range(2)]
     outputs = [p.communicate(timeout=600)[0].strip() for p in processes]
     seconds = time.monotonic() - started
     runs = runs_since(engine, mark)
     statuses = sorted(r[2] for r in runs)
     engine.dispose()
     return report("two-schedulers", statuses == ["skipped", "succeeded"], [
-        f"two `flask monitor run --job full` started together, both done in {seconds:.1f} s",
+        (f"two `flask monitor run --job full --trigger scheduler` started together, "
+        f"both done in {seconds:.1f} s"),
         *(f"process {i + 1}: {out}" for i, out in enumerate(outputs)),
         f"run records: {[(r[0], r[2], r[3]) for r in runs]}",
     ])

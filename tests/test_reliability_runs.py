@@ -46,3 +46,16 @@ def test_alert_runs_leave_snapshot_runs_alone():
     run_job(JobKind.ALERTS, TODAY, "scheduler")
 
     assert db.session.get(JobRun, stale.id).status == RunStatus.RUNNING
+
+
+def test_a_second_scheduler_firing_the_same_job_at_the_same_time_is_skipped():
+    tenant_stall(make_market())
+    db.session.commit()
+
+    first = run_job(JobKind.FULL, TODAY, "scheduler")
+    second = run_job(JobKind.FULL, TODAY, "scheduler")
+    by_hand = run_job(JobKind.FULL, TODAY, "cli")
+
+    assert [first.status, second.status, by_hand.status] == [
+        RunStatus.SUCCEEDED, RunStatus.SKIPPED, RunStatus.SUCCEEDED]
+    assert second.rows == 0 and first.rows == by_hand.rows > 0

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import insert, update
+from sqlalchemy import exists, insert, select, update
 
 from market.extensions import db
 from market.jobs.locks import try_job_lock
@@ -17,6 +17,9 @@ from market.models import JobRun, utcnow
 from market.models.adoption import JobKind, RunStatus
 
 log = logging.getLogger(__name__)
+
+# Two schedulers' firings of one job this close together are one firing.
+SAME_FIRING = timedelta(seconds=60)
 
 # Full and light runs write the same snapshot rows: they share one lock.
 LOCK_NAMES = {JobKind.FULL: "snapshots", JobKind.LIGHT: "snapshots", JobKind.ALERTS: "alerts"}
@@ -44,6 +47,23 @@ def _record_end(run_id: int, status: RunStatus, rows: int = 0, error: str = "") 
             .where(JobRun.id == run_id)
             .values(status=status, rows=rows, error=error[:4000], finished_at=utcnow())
         )
+
+
+def _scheduled_twice(job: JobKind, day: date, run_id: int) -> bool:
+    """Whether another scheduler fired the same job for the same day at about the same time
+    (several schedulers run the same crontab) and that run already succeeded: this one is a
+    duplicate. Runs asked for by hand are never duplicates."""
+    started = db.session.scalar(select(JobRun.started_at).where(JobRun.id == run_id))
+    return db.session.scalar(
+        select(
+            exists().where(
+                JobRun.id != run_id, JobRun.job == job, JobRun.day == day,
+                JobRun.trigger == "scheduler",
+                JobRun.status == RunStatus.SUCCEEDED,
+                JobRun.started_at.between(started - SAME_FIRING, started + SAME_FIRING),
+            )
+        )
+    )
 
 
 def _close_interrupted(job: JobKind, run_id: int) -> None:
@@ -80,16 +100,26 @@ def run_job(
             db.session.rollback()
             _record_end(run_id, RunStatus.SKIPPED)
             return db.session.get(JobRun, run_id)
+        if trigger == "scheduler" and _scheduled_twice(job, day, run_id):
+            db.session.rollback()
+            _record_end(run_id, RunStatus.SKIPPED)
+            return db.session.get(JobRun, run_id)
         _close_interrupted(job, run_id)
         if on_locked is not None:
             on_locked()
         rows = _job_function(job)(day, run_id)
+        # Success is committed with the work itself: once the lock is free, the next
+        # scheduler already sees this run as done.
+        db.session.execute(
+            update(JobRun)
+            .where(JobRun.id == run_id)
+            .values(status=RunStatus.SUCCEEDED, rows=rows, finished_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
     except Exception as error:  # the run's record says what went wrong
         db.session.rollback()
         log.exception("monitor job %s for %s failed", job, day)
         _record_end(run_id, RunStatus.FAILED, error=f"{type(error).__name__}: {error}")
-    else:
-        _record_end(run_id, RunStatus.SUCCEEDED, rows=rows)
     db.session.expire_all()
     return db.session.get(JobRun, run_id)
