@@ -18,8 +18,9 @@ from market.models.adoption import JobKind, RunStatus
 
 log = logging.getLogger(__name__)
 
-# Two schedulers' firings of one job this close together are one firing.
-SAME_FIRING = timedelta(seconds=60)
+# Two schedulers' firings of one job this close together are one firing; well under the
+# shortest light-refresh interval (one minute), so consecutive firings are never merged.
+SAME_FIRING = timedelta(seconds=30)
 
 # Full and light runs write the same snapshot rows: they share one lock.
 LOCK_NAMES = {JobKind.FULL: "snapshots", JobKind.LIGHT: "snapshots", JobKind.ALERTS: "alerts"}
