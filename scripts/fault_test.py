@@ -23,12 +23,12 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "lib"))
 import httpbench
 
 ROOT = httpbench.ROOT
+ensure_database, flask = httpbench.ensure_database, httpbench.flask
 BIN = Path(sys.executable).parent
 SMALL_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/fault_test"
 BIG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/fault_test_big"
@@ -36,30 +36,12 @@ BIG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/fault_test_big"
 DAY = date(2026, 1, 15)
 
 
-def flask(url: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run([str(BIN / "flask"), "--app", "market", *args], cwd=ROOT, check=False,
-                          env={**os.environ, "MARKET_DATABASE_URL": url},
-                          capture_output=True, text=True)
-    if check and done.returncode:
-        raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stderr[-2000:]}")
-    return done
-
 
 def start_flask(url: str, *args: str) -> subprocess.Popen:
     return subprocess.Popen([str(BIN / "flask"), "--app", "market", *args], cwd=ROOT,
                             env={**os.environ, "MARKET_DATABASE_URL": url},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
-
-def ensure_database(url: str) -> None:
-    """Create the database when it does not exist yet (through the ``postgres`` database)."""
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                 {"n": target.database}):
-            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
 
 
 def prepare_small(url: str) -> None:

@@ -27,34 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "lib"))
 import httpbench
 
 ROOT = httpbench.ROOT
+ensure_database, flask = httpbench.ensure_database, httpbench.flask
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/load_test"
 PARTNER = "load-test-bank"
 ACKNOWLEDGED = {200, 201, 302}
-
-
-def flask(database_url: str, *args: str) -> str:
-    """Run ``flask --app market ARGS`` against the load-test database; its standard output."""
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "flask"), "--app", "market", *args], check=False, cwd=ROOT,
-        env={**os.environ, "MARKET_DATABASE_URL": database_url}, capture_output=True, text=True,
-    )
-    if done.returncode:
-        raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stderr[-2000:]}")
-    return done.stdout
-
-
-def ensure_database(url: str) -> None:
-    """Create the database when it does not exist yet (through the ``postgres`` database)."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                 {"n": target.database}):
-            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
 
 
 def prepare(database_url: str) -> str:

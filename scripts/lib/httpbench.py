@@ -1,5 +1,6 @@
-"""Driving the app over HTTP for the benchmark scripts: gunicorn on loopback, a signed-in
-session, and keep-alive ``http.client`` clients bounded in time and request count.
+"""Running the app for the benchmark, load and fault scripts: a database of their own
+(created and migrated), gunicorn on loopback, a signed-in session, and keep-alive
+``http.client`` clients bounded in time and request count.
 
     sys.path.insert(0, str(Path(__file__).resolve().parent / "lib"))
     import httpbench
@@ -30,6 +31,31 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
+FLASK = Path(sys.executable).parent / "flask"
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database when it does not exist yet (through ``postgres``)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                 {"n": target.database}):
+            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
+def flask(url: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run ``flask --app market ARGS`` against the database at ``url``."""
+    done = subprocess.run([str(FLASK), "--app", "market", *args], cwd=ROOT, check=False,
+                          env={**os.environ, "MARKET_DATABASE_URL": url},
+                          capture_output=True, text=True)
+    if check and done.returncode:
+        raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return done
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
