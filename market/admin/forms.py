@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 
+from market.forms import Form
 from market.models import Role, UnitLevel
 from market.registry.forms import options
 
@@ -22,7 +22,7 @@ LEVEL_LABELS = {
 }
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     full_name = StringField(_l("Họ tên"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Vai trò"), choices=options(ROLE_LABELS.items()))
     admin_unit_id = SelectField(_l("Xã/phường (cho UBND xã/phường)"), coerce=int, choices=[])
@@ -36,11 +36,11 @@ class NewUserForm(UserForm):
     password = PasswordField(_l("Mật khẩu ban đầu"), validators=[DataRequired(), Length(max=200)])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     password = PasswordField(_l("Mật khẩu mới"), validators=[DataRequired(), Length(max=200)])
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     code = StringField(_l("Mã đơn vị"), validators=[DataRequired(), Length(max=12)])
     name = StringField(_l("Tên"), validators=[DataRequired(), Length(max=120)])
     level = SelectField(_l("Cấp"), choices=options(LEVEL_LABELS.items()))

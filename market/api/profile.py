@@ -5,7 +5,6 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
@@ -13,6 +12,7 @@ from wtforms.validators import DataRequired, Length
 from market.api.tokens import create_token, revoke_token, user_tokens
 from market.auth.access import visible_markets
 from market.extensions import db
+from market.forms import Form
 from market.models import Role
 from market.registry.errors import RegistryError
 
@@ -26,12 +26,12 @@ ROLE_LABELS = {
 }
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField(_l("Tên khóa"), validators=[DataRequired(), Length(max=60)],
                        description=_l("Để nhớ khóa dùng cho hệ thống nào, ví dụ: ứng dụng của phường."))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     """Only the CSRF token: revoking is a POST like every change."""
 
 

@@ -1,7 +1,6 @@
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 
 from market.auth import bp, throttle
 from market.auth.forms import LoginForm
@@ -11,6 +10,7 @@ from market.auth.services import (
     sign_out_everywhere,
 )
 from market.extensions import db
+from market.forms import Form
 
 
 def safe_next(target: str | None) -> str:
@@ -58,7 +58,7 @@ def logout():
 @login_required
 def logout_everywhere():
     """End every session of this user, on every device, this one included."""
-    if FlaskForm().validate_on_submit():
+    if Form().validate_on_submit():
         sign_out_everywhere(current_user)
         db.session.commit()
         logout_user()

@@ -1,6 +1,5 @@
 """Forms of the worklist and the visit record."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -12,16 +11,17 @@ from wtforms import (
 )
 from wtforms.validators import UUID, DataRequired, InputRequired, Length, Optional
 
+from market.forms import Form
 from market.models import VisitOutcome
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     stall_id = IntegerField(validators=[InputRequired()])
     assignee = SelectField(_l("Giao cho"), coerce=int, validators=[InputRequired()])
     planned_on = DateField(_l("Ngày đi thăm"), validators=[Optional()])
 
 
-class VisitForm(FlaskForm):
+class VisitForm(Form):
     outcome = RadioField(
         _l("Kết quả"), choices=[SelectChoice(o.value, o.label) for o in VisitOutcome],
         validators=[InputRequired(_l("Chọn kết quả của buổi thăm."))],
@@ -32,7 +32,7 @@ class VisitForm(FlaskForm):
     client_uuid = HiddenField(validators=[DataRequired(_l("Thiếu mã bản ghi.")), UUID()])
 
 
-class RouteForm(FlaskForm):
+class RouteForm(Form):
     class Meta:
         csrf = False  # a GET form: it changes nothing
 

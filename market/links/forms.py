@@ -2,22 +2,22 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from market.forms import Form
 from market.models import SignFormat
 from market.models.evidence import QR_USE_LABELS, REASON_LABELS
 from market.models.signs import FORMAT_LABELS
 from market.registry.forms import options
 
 
-class PrintForm(FlaskForm):
+class PrintForm(Form):
     format = SelectField(_l("Khổ giấy"), default=SignFormat.A6.value,
                          choices=options((f.value, FORMAT_LABELS[f]) for f in SignFormat))
 
 
-class SelfReportForm(FlaskForm):
+class SelfReportForm(Form):
     answer = RadioField(_l("Cửa hàng có nhận thanh toán bằng mã QR không?"),
                         validators=[InputRequired(_l("Vui lòng chọn một câu trả lời."))],
                         choices=options((k.value, v) for k, v in QR_USE_LABELS.items()))

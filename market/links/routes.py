@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from market.auth.access import Action, requires, stall_or_404
 from market.extensions import db
+from market.forms import Form
 from market.links import bp, services
 from market.links.forms import PrintForm, SelfReportForm
 from market.models import SignFormat, Stall, VendorLink
@@ -43,7 +43,7 @@ def vendor_page(link: VendorLink, report_form: SelfReportForm | None = None, sta
         "links/vendor.html", link=link, stall=link.stall, entry=None,
         qr_svg=None if entry.obstacle else render_svg(entry.payload, size_mm=60),
         obstacle=entry.obstacle.label if entry.obstacle else None, waiting_account=waiting,
-        bank=entry.bank, print_form=PrintForm(formdata=None), confirm_form=FlaskForm(),
+        bank=entry.bank, print_form=PrintForm(formdata=None), confirm_form=Form(),
         report_form=report_form or SelfReportForm(formdata=None),
     ), status
 
@@ -74,7 +74,7 @@ def vendor_confirm_account(token: str):
     """The vendor confirms the new account the board registered: the second step."""
     link = link_or_404(token)
     entry = stall_entry(link.stall)
-    if not FlaskForm().validate_on_submit() or entry.obstacle != Obstacle.AWAITING_APPROVAL:
+    if not Form().validate_on_submit() or entry.obstacle != Obstacle.AWAITING_APPROVAL:
         return vendor_page(link, status=400)
     approve_account(entry.account, via="vendor")
     db.session.commit()
@@ -88,7 +88,7 @@ def approve(stall_id: int):
     """A second board user (or an admin) approves a changed account."""
     stall = stall_or_404(stall_id, Action.CHANGE_ACCOUNT)
     entry = stall_entry(stall)
-    if FlaskForm().validate_on_submit() and entry.obstacle == Obstacle.AWAITING_APPROVAL:
+    if Form().validate_on_submit() and entry.obstacle == Obstacle.AWAITING_APPROVAL:
         try:
             approve_account(entry.account, by=current_user)
         except RegistryError as error:

@@ -1,6 +1,5 @@
 """Forms of the monitor pages."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
@@ -14,13 +13,14 @@ from wtforms import (
 )
 from wtforms.validators import UUID, InputRequired, Length, NumberRange, Optional
 
+from market.forms import Form
 from market.models.adoption import JobKind
 from market.models.evidence import NonUseReason, QrUse
 
 YES_NO = [SelectChoice("yes", _l("Có")), SelectChoice("no", _l("Không"))]
 
 
-class InspectionForm(FlaskForm):
+class InspectionForm(Form):
     sign_displayed = RadioField(
         _l("Có treo mã QR ở gian hàng không?"), choices=YES_NO, validators=[InputRequired()]
     )
@@ -46,18 +46,18 @@ class InspectionForm(FlaskForm):
     client_uuid = HiddenField(validators=[Optional(), UUID()])
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(Form):
     market_code = StringField(_l("Mã chợ"), validators=[Length(max=20)])
     stall_code = StringField(_l("Mã gian hàng"), validators=[Length(max=20)])
     dismiss = BooleanField(_l("Không thuộc gian hàng nào (bỏ qua)"))
 
 
-class RunForm(FlaskForm):
+class RunForm(Form):
     job = SelectField(_l("Tác vụ"), choices=[SelectChoice(j.value, j.label) for j in JobKind])
     day = StringField(_l("Ngày (dd/mm/yyyy, để trống là hôm nay)"), validators=[Length(max=10)])
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     report = FileField(
         _l("Tệp báo cáo CSV của ngân hàng"),
         validators=[FileAllowed(["csv"], _l("Chỉ nhận tệp CSV."))],
@@ -73,7 +73,7 @@ def _days(label):
     return IntegerField(label, validators=[Optional(), NumberRange(1, 366)])
 
 
-class TargetsForm(FlaskForm):
+class TargetsForm(Form):
     """Targets and windows of one market or commune; an empty field inherits the level above."""
 
     registered_pct = _percent(_l("Mục tiêu có tài khoản (%)"))

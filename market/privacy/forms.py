@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
+from market.forms import Form
 
-class EraseForm(FlaskForm):
+
+class EraseForm(Form):
     confirm = BooleanField(
         _l("Hộ đã rời chợ và yêu cầu xoá dữ liệu cá nhân"),
         validators=[DataRequired(_l("Vui lòng đánh dấu xác nhận trước khi xoá."))])

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -17,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from market.forms import Form
 from market.models import AccountKind, AccountSource, GoodsCategory, StallStatus
 from market.models.registry import CATEGORY_LABELS, STATUS_LABELS
 from market.vietqr import all_banks
@@ -45,7 +45,7 @@ def bank_choices() -> list[SelectChoice]:
     return options([("", "—"), *((b.bin, f"{b.short_name} — {b.name} ({b.bin})") for b in banks)])
 
 
-class MarketForm(FlaskForm):
+class MarketForm(Form):
     code = StringField(_l("Mã chợ"), validators=[DataRequired(), Length(max=20)])
     name = StringField(_l("Tên chợ"), validators=[DataRequired(), Length(max=120)])
     market_class = SelectField(_l("Hạng chợ"), coerce=int,
@@ -55,7 +55,7 @@ class MarketForm(FlaskForm):
     commune_id = SelectField(_l("Xã/phường"), coerce=int, validators=[InputRequired()])
 
 
-class StallForm(FlaskForm):
+class StallForm(Form):
     code = StringField(_l("Mã gian hàng"), validators=[DataRequired(), Length(max=20)])
     zone = StringField(_l("Khu"), validators=[Length(max=40)])
     row = StringField(_l("Dãy"), validators=[Length(max=20)])
@@ -64,7 +64,7 @@ class StallForm(FlaskForm):
     status = SelectField(_l("Tình trạng"), choices=status_choices())
 
 
-class VendorForm(FlaskForm):
+class VendorForm(Form):
     name = StringField(_l("Họ tên chủ hộ"), validators=[DataRequired(), Length(max=120)])
     shop_name = StringField(_l("Tên cửa hàng (nếu có)"), validators=[Length(max=120)])
     phone = StringField(_l("Số điện thoại"), validators=[Length(max=20)])
@@ -76,11 +76,11 @@ class TenantForm(VendorForm):
     start_on = DateField(_l("Bắt đầu thuê từ ngày"), validators=[InputRequired()])
 
 
-class EndTenancyForm(FlaskForm):
+class EndTenancyForm(Form):
     end_on = DateField(_l("Ngày kết thúc thuê"), validators=[InputRequired()])
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     bank_bin = SelectField(_l("Ngân hàng"), validators=[DataRequired()])
     account_number = StringField(_l("Số tài khoản"), validators=[DataRequired(), Length(max=40)])
     account_number_again = StringField(_l("Nhập lại số tài khoản"), validators=[Length(max=40)])
@@ -95,14 +95,14 @@ class AccountForm(FlaskForm):
         self.bank_bin.choices = bank_choices()
 
 
-class QrPhotoForm(FlaskForm):
+class QrPhotoForm(Form):
     photo = FileField(_l("Ảnh mã QR của ngân hàng"), validators=[
         FileRequired(_l("Vui lòng chọn ảnh.")),
         FileAllowed(PHOTO_TYPES, _l("Chỉ nhận ảnh JPG, PNG hoặc WEBP.")),
     ])
 
 
-class StallFilterForm(FlaskForm):
+class StallFilterForm(Form):
     """The stalls table's search and filters (GET, so no CSRF token)."""
 
     class Meta:

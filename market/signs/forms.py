@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField
 
+from market.forms import Form
 from market.models import SignFormat
 from market.models.signs import FORMAT_LABELS
 
 
-class SignBatchForm(FlaskForm):
+class SignBatchForm(Form):
     format = SelectField(
         _l("Khổ in"),
         choices=[SelectChoice(f.value, FORMAT_LABELS[f]) for f in SignFormat],

@@ -54,6 +54,8 @@ ensure_venv() {
 }
 
 compile_translations() {
-  "$VENV/bin/pybabel" compile -q -d market/translations 2>/dev/null \
-    || "$VENV/bin/pybabel" compile -d market/translations
+  # The interface's own catalogue, and Vietnamese for the form library's validator messages.
+  for domain in messages wtforms; do
+    "$VENV/bin/pybabel" compile -D "$domain" -d market/translations >/dev/null
+  done
 }

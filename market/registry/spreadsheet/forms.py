@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
+from market.forms import Form
 
-class UploadForm(FlaskForm):
+
+class UploadForm(Form):
     file = FileField(
         _l("Tệp bảng tính (.xlsx hoặc .csv)"),
         validators=[FileRequired(_l("Vui lòng chọn tệp bảng tính."))],
