@@ -7,6 +7,7 @@ import os
 import pytest
 from flask import g
 from flask.testing import FlaskClient
+from flask_babel import refresh
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -34,12 +35,13 @@ class ClientOfItsOwn(FlaskClient):
     """A test client whose requests do not inherit the signed-in user of another client.
 
     Requests run inside the test's app context (so they see the test's session and the rows
-    its factories flushed), and Flask-Login caches the user in that context's ``g``; each
-    request drops the cache so the user comes from this client's own session cookie.
+    its factories flushed), where Flask-Login caches the user and Flask-Babel the language;
+    each request drops both, so they come from this client's own session cookie.
     """
 
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
+        refresh()
         return super().open(*args, **kwargs)
 
 

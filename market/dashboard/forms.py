@@ -13,6 +13,7 @@ from wtforms.validators import UUID, DataRequired, InputRequired, Length, Option
 
 from market.forms import Form
 from market.models import VisitOutcome
+from market.models.visits import OUTCOME_LABELS
 
 
 class AssignForm(Form):
@@ -23,7 +24,7 @@ class AssignForm(Form):
 
 class VisitForm(Form):
     outcome = RadioField(
-        _l("Kết quả"), choices=[SelectChoice(o.value, o.label) for o in VisitOutcome],
+        _l("Kết quả"), choices=[SelectChoice(o.value, OUTCOME_LABELS[o]) for o in VisitOutcome],
         validators=[InputRequired(_l("Chọn kết quả của buổi thăm."))],
     )
     next_visit_on = DateField(_l("Hẹn thăm lại ngày"), validators=[Optional()])

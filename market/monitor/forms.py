@@ -14,8 +14,8 @@ from wtforms import (
 from wtforms.validators import UUID, InputRequired, Length, NumberRange, Optional
 
 from market.forms import Form
-from market.models.adoption import JobKind
-from market.models.evidence import NonUseReason, QrUse
+from market.models.adoption import JOB_LABELS, JobKind
+from market.models.evidence import QR_USE_LABELS, REASON_LABELS, NonUseReason, QrUse
 
 YES_NO = [SelectChoice("yes", _l("Có")), SelectChoice("no", _l("Không"))]
 
@@ -32,12 +32,12 @@ class InspectionForm(Form):
     )
     qr_use = RadioField(
         _l("Người bán có nhận tiền qua QR không?"),
-        choices=[SelectChoice(u.value, u.label) for u in QrUse],
+        choices=[SelectChoice(u.value, QR_USE_LABELS[u]) for u in QrUse],
         validators=[Optional()],
     )
     reason = SelectField(
         _l("Nếu không, vì sao?"),
-        choices=[SelectChoice("", "—")] + [SelectChoice(r.value, r.label) for r in NonUseReason],
+        choices=[SelectChoice("", "—")] + [SelectChoice(r.value, REASON_LABELS[r]) for r in NonUseReason],
         validators=[Optional()],
     )
     reason_text = StringField(_l("Lý do khác"), validators=[Length(max=200)])
@@ -53,7 +53,7 @@ class ResolveForm(Form):
 
 
 class RunForm(Form):
-    job = SelectField(_l("Tác vụ"), choices=[SelectChoice(j.value, j.label) for j in JobKind])
+    job = SelectField(_l("Tác vụ"), choices=[SelectChoice(j.value, JOB_LABELS[j]) for j in JobKind])
     day = StringField(_l("Ngày (dd/mm/yyyy, để trống là hôm nay)"), validators=[Length(max=10)])
 
 
