@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from market.extensions import db
 from market.models import AuditEvent
@@ -66,3 +66,13 @@ def record(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def newest() -> tuple | None:
+    """The newest event's id and time, or None: every recorded change moves it, so it names
+    the state of what the trail covers (the time because ids start again in an emptied
+    database)."""
+    row = db.session.execute(
+        select(AuditEvent.id, AuditEvent.at).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return tuple(row) if row else None

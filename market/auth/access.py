@@ -102,6 +102,15 @@ def requires(action: Action):
     return decorator
 
 
+def scope_key(user: User) -> tuple:
+    """What the user's scope depends on: users with equal keys see the same markets."""
+    if user.role == Role.ADMIN:
+        return ("all",)
+    if user.role == Role.COMMUNE:
+        return ("unit", user.admin_unit_id)
+    return ("user", user.id)
+
+
 def sees_full_account_numbers(user: User) -> bool:
     """Commune users see aggregates: bank account numbers are masked for them."""
     return user.role != Role.COMMUNE

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -18,8 +17,9 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, func, select
 
-from market.auth.access import market_scope
+from market.auth.access import market_scope, scope_key
 from market.extensions import db
+from market.kept import Kept
 from market.models import (
     AdminUnit,
     AdoptionSnapshot,
@@ -351,33 +351,7 @@ def compute_area(user: User, unit: AdminUnit | None, as_of: date | None = None) 
     )
 
 
-class _Cache:
-    """Values computed from the snapshots' state, dropped together whenever it changes."""
-
-    def __init__(self, size: int = 512) -> None:
-        self.size = size
-        self.version: tuple | None = None
-        self.entries: OrderedDict[tuple, Any] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, version: tuple, key: tuple, compute: Callable[[], Any]) -> Any:
-        with self.lock:
-            if version != self.version:
-                self.entries.clear()
-                self.version = version
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                return self.entries[key]
-        value = compute()
-        with self.lock:
-            if version == self.version:
-                self.entries[key] = value
-                while len(self.entries) > self.size:
-                    self.entries.popitem(last=False)
-        return value
-
-
-_cache = _Cache()
+_kept = Kept(512)
 
 
 _checked = threading.local()
@@ -403,15 +377,7 @@ def cached(key: tuple, compute: Callable[[], Any]) -> Any:
     version = recent_version()
     if version[0] is None:
         return compute()
-    return _cache.get(version, (str(db.engine.url), *key), compute)
-
-
-def scope_key(user: User) -> tuple:
-    if user.role == Role.ADMIN:
-        return ("all",)
-    if user.role == Role.COMMUNE:
-        return ("unit", user.admin_unit_id)
-    return ("user", user.id)
+    return _kept.get((str(db.engine.url), *key), compute, state=version)
 
 
 def area_figures(user: User, unit: AdminUnit | None, as_of: date | None = None) -> AreaFigures:

@@ -17,7 +17,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from market import PROJECT_ROOT
-from market.auth.access import Action, market_or_404, mask_account, requires
+from market.auth.access import Action, market_or_404, mask_account, requires, scope_key
 from market.dashboard import bp, root_bp
 from market.dashboard.charts import RUNGS, Series, bar_chart, line_chart
 from market.dashboard.figures import (
@@ -26,7 +26,6 @@ from market.dashboard.figures import (
     cached,
     computed_at,
     market_figures,
-    scope_key,
     scoped_markets,
 )
 from market.dashboard.floor_plan import floor_plan, recent_swapped_signs

@@ -8,9 +8,6 @@ change, while the stall page and the step filter always ask the ladder afresh.
 """
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -18,16 +15,16 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, select
 
+from market import audit
 from market.extensions import db
+from market.kept import Kept
 from market.models import AdoptionStep, Market, Stall
 from market.monitor.clock import local_today
 from market.monitor.ladder import stall_steps
 from market.registry import queries
 
-CACHED_MARKETS = 256
 FEW_MARKETS = 3
-_cache: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
-_lock = threading.Lock()
+_markets = Kept(256)
 
 
 def market_steps(market: Market, today: date) -> dict[int, str]:
@@ -41,27 +38,20 @@ def market_steps(market: Market, today: date) -> dict[int, str]:
 
 
 def market_zones(market: Market) -> list[str]:
-    """The zones the market's stalls use, for the filter (kept like the steps)."""
-    return _kept(("zones",), market, lambda: queries.zones(market))
+    """The zones the market's stalls use, for the filter (kept like the steps, and while no
+    change is recorded)."""
+    return _kept(("zones",), market, lambda: queries.zones(market), state=audit.newest())
 
 
-def _kept(what: tuple, market: Market, compute: Callable[[], Any]) -> Any:
-    seconds = current_app.config.get("REGISTRY_STEP_CACHE_SECONDS", 30)
+def _kept(what: tuple, market: Market, compute: Callable[[], Any], state: Any = None) -> Any:
     # created_at tells apart a market that reuses the id of a deleted one.
-    key = (*what, market.id, market.created_at.isoformat() if market.created_at else "")
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(key)
-        if hit is not None and hit[0] > now:
-            _cache.move_to_end(key)
-            return hit[1]
-    value = compute()
-    if seconds > 0:
-        with _lock:
-            _cache[key] = (now + seconds, value)
-            while len(_cache) > CACHED_MARKETS:
-                _cache.popitem(last=False)
-    return value
+    key = (*what, str(db.engine.url), market.id,
+           market.created_at.isoformat() if market.created_at else "")
+    return _markets.get(key, compute, state=state, seconds=step_seconds())
+
+
+def step_seconds() -> float:
+    return float(current_app.config.get("REGISTRY_STEP_CACHE_SECONDS", 30))
 
 
 def with_steps(query: Select, step: str, number: int,

@@ -3,17 +3,25 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
-from market.auth.access import Action, market_or_404, requires, visible_markets
+from market.auth.access import (
+    Action,
+    market_or_404,
+    requires,
+    sees_full_account_numbers,
+    visible_markets,
+)
 from market.extensions import db
 from market.models import AdminUnit, Market, Stall, UnitLevel
 from market.registry import bp, queries
 from market.registry import services as registry
 from market.registry.forms import MarketForm, StallFilterForm, options
 from market.registry.ladder import market_zones, with_steps
+from market.registry.page_parts import kept_body
 from market.registry.routes.common import commit_change, page_number
 from market.registry.routes.labels import stall_labels
 from market.registry.tables import stall_lines
@@ -39,6 +47,13 @@ def markets():
 @requires(Action.READ)
 def market(market_id: int):
     market = market_or_404(market_id, Action.READ, joinedload(Market.commune))
+    key = ("market", market.id, market.created_at, sees_full_account_numbers(current_user))
+    body = kept_body(key, "registry/_market_body.html", lambda: stalls_table(market))
+    return render_template("registry/market.html", market=market, body=body)
+
+
+def stalls_table(market: Market) -> dict:
+    """The filter bar and one page of the market's stalls, as this request asks."""
     filters = StallFilterForm(request.args)
     filters.zone.choices = options([("", _("Mọi khu")), *((z, z) for z in market_zones(market))])
     names = stall_labels()
@@ -52,8 +67,7 @@ def market(market_id: int):
     )
     page = with_steps(query, filters.step.data or "", page_number(request.args.get("page")),
                       market)
-    return render_template("registry/market.html", market=market, filters=filters, page=page,
-                           lines=stall_lines(page.rows))
+    return {"filters": filters, "page": page, "lines": stall_lines(page.rows)}
 
 
 def commune_choices() -> list[SelectChoice]:

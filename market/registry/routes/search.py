@@ -6,12 +6,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from market.auth.access import Action, market_scope, requires
+from market.auth.access import (
+    Action,
+    market_scope,
+    requires,
+    scope_key,
+    sees_full_account_numbers,
+)
 from market.extensions import db
 from market.models import Market
 from market.registry import bp, queries
 from market.registry.forms import SearchForm, options
 from market.registry.ladder import with_steps
+from market.registry.page_parts import kept_body
 from market.registry.routes.common import page_number
 from market.registry.routes.labels import stall_labels
 from market.registry.tables import stall_lines
@@ -25,6 +32,13 @@ WIDE_SCOPE = 50
 @bp.get("/search")
 @requires(Action.READ)
 def search():
+    key = ("search", scope_key(current_user), sees_full_account_numbers(current_user))
+    body = kept_body(key, "registry/_search_body.html", found)
+    return render_template("registry/search.html", body=body)
+
+
+def found() -> dict:
+    """The search form and one page of what it finds within the user's scope."""
     filters = SearchForm(request.args)
     names = stall_labels()
     filters.category.choices = options([("", _("Tất cả ngành hàng")), *names["category"].items()])
@@ -48,5 +62,5 @@ def search():
         page = with_steps(query, "", page_number(request.args.get("page")))
     elif text:
         filters.q.errors = [_("Nhập ít nhất %(n)s ký tự.", n=MIN_QUERY)]
-    return render_template("registry/search.html", filters=filters, page=page, wide=wide,
-                           lines=stall_lines(page.rows) if page else [])
+    return {"filters": filters, "page": page, "wide": wide,
+            "lines": stall_lines(page.rows) if page else []}
