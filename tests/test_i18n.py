@@ -138,3 +138,17 @@ def test_times_are_shown_in_vietnam(app):
     moment = datetime(2026, 11, 27, 18, 30, tzinfo=UTC)
     assert render(app, "{{ moment|date }}", moment=moment) == "28/11/2026"
     assert render(app, "{{ moment|datetime }}", moment=moment) == "01:30 28/11/2026"
+
+
+def test_the_offline_status_line_speaks_the_page_language(client):
+    from factories import login, make_market, make_stall, make_user
+
+    market = make_market()
+    stall = make_stall(market)
+    login(client, make_user("team", markets=[market]))
+    page = client.get(f"/monitor/stalls/{stall.id}/inspections/new").get_data(as_text=True)
+    assert 'data-waiting="Đang chờ gửi: {n} bản ghi' in page
+    client.get("/language/en")
+    page = client.get(f"/monitor/stalls/{stall.id}/inspections/new").get_data(as_text=True)
+    assert 'data-waiting="Waiting to send: {n} record(s)' in page
+    assert 'data-saved="Saved on this device."' in page

@@ -39,11 +39,13 @@
   function keep(record) { return withStore("readwrite", function (store) { store.put(record); }); }
   function forget(uuid) { return withStore("readwrite", function (store) { store.delete(uuid); }); }
 
+  // ``message`` names one of the status line's sentences (data-saved, data-signed-out).
   function showCount(message) {
     return queued().then(function (records) {
       document.querySelectorAll("[data-offline-status]").forEach(function (box) {
         box.hidden = records.length === 0 && !message;
-        box.textContent = (records.length ? "Đang chờ gửi: " + records.length + " bản ghi (sẽ tự gửi khi có mạng). " : "") + (message || "");
+        var waiting = records.length ? box.dataset.waiting.replace("{n}", records.length) + " " : "";
+        box.textContent = waiting + (message ? box.dataset[message] : "");
       });
     });
   }
@@ -93,7 +95,7 @@
         return chain.then(function () { return send(record); });
       }, Promise.resolve());
     }).then(function () { return showCount(); }, function (error) {
-      return showCount(error.message === "signed-out" ? "Hãy đăng nhập lại để gửi." : "");
+      return showCount(error.message === "signed-out" ? "signedOut" : "");
     }).then(function () { flushing = false; }, function () { flushing = false; });
   }
 
@@ -114,7 +116,7 @@
         return keep(record).then(function () {
           form.reset();
           field.value = newUuid();
-          return showCount("Đã lưu trên máy.");
+          return showCount("saved");
         });
       };
       if (!navigator.onLine) { queue(); return; }
