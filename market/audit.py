@@ -46,6 +46,24 @@ def record(
     The actor is the signed-in user when there is one; otherwise ``actor_label`` says who
     acted ("vendor link", "scheduler", "cli").
     """
+    event = add(action, entity, entity_id, market_id=market_id, old=old, new=new,
+                actor_label=actor_label)
+    db.session.flush()
+    return event
+
+
+def add(
+    action: str,
+    entity: str,
+    entity_id: Any,
+    *,
+    market_id: int | None = None,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+    actor_label: str = "",
+) -> AuditEvent:
+    """``record`` without the flush: the caller's next flush writes the event, so a batch of
+    changes writes all its events in one statement."""
     actor_id = None
     if has_request_context() and current_user.is_authenticated:
         actor_id = current_user.id
@@ -64,7 +82,6 @@ def record(
         new=new,
     )
     db.session.add(event)
-    db.session.flush()
     return event
 
 

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Container, Iterable, Sequence
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from market import audit
 from market.extensions import db
@@ -22,21 +24,28 @@ from market.models import (
 )
 from market.registry.errors import RegistryError
 from market.registry.services import checks
-from market.registry.services.vendors import vendor_market_id
+from market.registry.services.vendors import vendor_market_id, vendor_market_ids
 from market.vietqr import VietQRError, encode, get_bank, holder_name
 
 ACCOUNT_FIELDS = ("vendor_id", "version", "bank_bin", "account_number", "holder_name", "kind",
                   "source")
 HOLDER_CHARACTERS = re.compile(r"^[A-Z0-9 .&'-]+$")
+REGISTER_ARGUMENTS = frozenset({"bank_bin", "account_number", "holder_name", "kind", "source"})
 WAITING = "waiting"  # BankAccount.approved_via of a change waiting for its second step
 
 
 def current_account(vendor: Vendor) -> BankAccount | None:
     """The vendor's current account version (the one signs are printed for), if any."""
-    return db.session.scalar(
-        select(BankAccount).where(BankAccount.vendor_id == vendor.id,
-                                  BankAccount.retired_at.is_(None))
-    )
+    return current_accounts([vendor.id]).get(vendor.id)
+
+
+def current_accounts(vendor_ids: Collection[int]) -> dict[int, BankAccount]:
+    """The current account of each of these vendors that has one, in one query."""
+    if not vendor_ids:
+        return {}
+    query = select(BankAccount).where(BankAccount.vendor_id.in_(sorted(vendor_ids)),
+                                      BankAccount.retired_at.is_(None))
+    return {account.vendor_id: account for account in db.session.scalars(query)}
 
 
 def clean_account_number(value: str | None) -> str:
@@ -44,11 +53,14 @@ def clean_account_number(value: str | None) -> str:
     return re.sub(r"[\s.\-]", "", value or "")
 
 
-def check_account(bank_bin: str, account_number: str, holder: str,
-                  kind: AccountKind) -> tuple[str, str, str]:
-    """The clean (BIN, number, holder) or a RegistryError naming the field at fault."""
+def check_account(bank_bin: str, account_number: str, holder: str, kind: AccountKind,
+                  banks: Container[str]) -> tuple[str, str, str]:
+    """The clean (BIN, number, holder) or a RegistryError naming the field at fault.
+
+    ``banks``: the BINs of the bank directory in the database (see ``banks_in_directory``).
+    """
     bank_bin = (bank_bin or "").strip()
-    if get_bank(bank_bin) is None or db.session.get(Bank, bank_bin) is None:
+    if get_bank(bank_bin) is None or bank_bin not in banks:
         raise RegistryError("bank_bin", _l("Vui lòng chọn một ngân hàng trong danh sách."))
     number = clean_account_number(account_number)
     if not number:
@@ -71,6 +83,14 @@ def check_account(bank_bin: str, account_number: str, holder: str,
     return bank_bin, number, name
 
 
+def banks_in_directory(bins: Iterable[str | None]) -> set[str]:
+    """Which of these BINs the database's bank directory holds, in one query."""
+    wanted = {(bank_bin or "").strip() for bank_bin in bins} - {""}
+    if not wanted:
+        return set()
+    return set(db.session.scalars(select(Bank.bin).where(Bank.bin.in_(sorted(wanted)))))
+
+
 def register_account(vendor: Vendor, *, bank_bin: str, account_number: str, holder_name: str,
                      kind: AccountKind = AccountKind.ACCOUNT,
                      source: AccountSource = AccountSource.TYPED) -> BankAccount:
@@ -81,39 +101,85 @@ def register_account(vendor: Vendor, *, bank_bin: str, account_number: str, hold
     old version are marked superseded, and the audit trail records old → new. A version after
     the first waits for ``approve_account`` before signs can be printed for it.
     """
-    kind = checks.choice("kind", kind, AccountKind)
-    source = checks.choice("source", source, AccountSource)
-    bank_bin, number, name = check_account(bank_bin, account_number, holder_name, kind)
-    current = current_account(vendor)
-    if current is not None and (current.bank_bin, current.account_number, current.holder_name,
-                                current.kind) == (bank_bin, number, name, kind):
-        return current
-    old = None
-    version = 1
-    if current is not None:
-        old = audit.snapshot(current, ACCOUNT_FIELDS)
-        current.retired_at = utcnow()
-        db.session.flush()  # the old version leaves "current" before the new one arrives
-        for sign in db.session.scalars(select(Sign).where(
-                Sign.bank_account_id == current.id, Sign.superseded_at.is_(None))):
-            sign.superseded_at = current.retired_at
-        version = current.version + 1
-    else:
-        version = 1 + (db.session.scalar(
-            select(BankAccount.version).where(BankAccount.vendor_id == vendor.id)
-            .order_by(BankAccount.version.desc()).limit(1)
-        ) or 0)
-    # A change (not the first account) waits for a second person before signs are printed.
-    account = BankAccount(vendor_id=vendor.id, version=version, bank_bin=bank_bin,
-                          account_number=number, holder_name=name, kind=kind, source=source,
-                          approved_via=WAITING if version > 1 else None)
-    db.session.add(account)
+    return checks.one(register_accounts, (vendor, {
+        "bank_bin": bank_bin, "account_number": account_number, "holder_name": holder_name,
+        "kind": kind, "source": source}))
+
+
+def register_accounts(items: Sequence[tuple[Vendor, dict[str, Any]]]) -> list[BankAccount]:
+    """``register_account`` for many vendors, each at most once, each item every keyword
+    argument: all checked first, then the retirements, the new versions and their audit
+    events written in a few flushes for the whole batch."""
+    checks.once_each((vendor.id for vendor, _ in items), "vendor")
+    items = [(vendor, checks.complete(values, REGISTER_ARGUMENTS)) for vendor, values in items]
+    banks = banks_in_directory(values["bank_bin"] for _, values in items)
+
+    def clean(values: dict[str, Any]) -> tuple[str, str, str, AccountKind, AccountSource]:
+        kind = checks.choice("kind", values["kind"], AccountKind)
+        source = checks.choice("source", values["source"], AccountSource)
+        return (*check_account(values["bank_bin"], values["account_number"],
+                               values["holder_name"], kind, banks), kind, source)
+
+    cleaned = checks.each((values for _, values in items), clean)
+    currents = current_accounts([vendor.id for vendor, _ in items])
+    results: list[BankAccount | None] = []
+    changes = []
+    for (vendor, _), wanted in zip(items, cleaned):
+        current = currents.get(vendor.id)
+        if current is not None and (current.bank_bin, current.account_number,
+                                    current.holder_name, current.kind) == wanted[:4]:
+            results.append(current)
+        else:
+            results.append(None)
+            changes.append((vendor, current, wanted))
+    retired = _retire([current for _, current, _ in changes if current is not None])
+    versions = _last_versions([vendor.id for vendor, current, _ in changes if current is None])
+    accounts = []
+    for vendor, current, (bank_bin, number, name, kind, source) in changes:
+        version = (current.version if current is not None else versions.get(vendor.id, 0)) + 1
+        # A change (not the first account) waits for a second person before signs are printed.
+        accounts.append(BankAccount(
+            vendor_id=vendor.id, version=version, bank_bin=bank_bin, account_number=number,
+            holder_name=name, kind=kind, source=source,
+            approved_via=WAITING if version > 1 else None))
+    db.session.add_all(accounts)
     db.session.flush()
-    db.session.expire(vendor, ["accounts"])
-    audit.record("update" if old else "create", "bank_account", account.id,
-                 market_id=vendor_market_id(vendor), old=old,
-                 new=audit.snapshot(account, ACCOUNT_FIELDS))
-    return account
+    for vendor, _, _ in changes:
+        db.session.expire(vendor, ["accounts"])
+    markets = vendor_market_ids([vendor.id for vendor, _, _ in changes])
+    for (vendor, current, _), account in zip(changes, accounts):
+        audit.add("update" if current is not None else "create", "bank_account", account.id,
+                  market_id=markets.get(vendor.id), old=retired.get(current),
+                  new=audit.snapshot(account, ACCOUNT_FIELDS))
+    db.session.flush()
+    created = iter(accounts)
+    return [result if result is not None else next(created) for result in results]
+
+
+def _retire(accounts: list[BankAccount]) -> dict[BankAccount, dict[str, Any]]:
+    """Retire these versions and supersede the signs printed for them; their snapshots."""
+    if not accounts:
+        return {}
+    snapshots = {account: audit.snapshot(account, ACCOUNT_FIELDS) for account in accounts}
+    for account in accounts:
+        account.retired_at = utcnow()
+    db.session.flush()  # the old versions leave "current" before the new ones arrive
+    by_id = {account.id: account for account in accounts}
+    for sign in db.session.scalars(select(Sign).where(
+            Sign.bank_account_id.in_(sorted(by_id)), Sign.superseded_at.is_(None))):
+        sign.superseded_at = by_id[sign.bank_account_id].retired_at
+    return snapshots
+
+
+def _last_versions(vendor_ids: list[int]) -> dict[int, int]:
+    """The highest account version of each of these vendors that has had one."""
+    if not vendor_ids:
+        return {}
+    rows = db.session.execute(
+        select(BankAccount.vendor_id, func.max(BankAccount.version))
+        .where(BankAccount.vendor_id.in_(sorted(vendor_ids))).group_by(BankAccount.vendor_id)
+    )
+    return {vendor_id: version for vendor_id, version in rows}
 
 
 def accounts_elsewhere(bank_bin: str, account_number: str,

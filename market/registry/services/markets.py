@@ -1,10 +1,13 @@
 """Markets and their stalls."""
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from market import audit
 from market.extensions import db
@@ -73,17 +76,45 @@ def retire_market(market: Market) -> Market:
     return market
 
 
-def _clean_stall(values: dict[str, Any], market: Market, stall: Stall | None = None) -> dict:
+StallKey = tuple[int, str]  # (market id, stall code)
+
+
+def _stall_code(values: dict[str, Any]) -> str:
+    return checks.text("code", values["code"], 20).upper()
+
+
+def _codes_taken(wanted: list[tuple[int, dict[str, Any]]]) -> dict[StallKey, int | None]:
+    """The stalls holding the codes these values ask for (market id → values), in one query.
+
+    Values whose code is refused are left out: cleaning them again refuses them in order.
+    """
+    codes: dict[int, set[str]] = defaultdict(set)
+    for market_id, values in wanted:
+        if "code" in values:
+            with suppress(RegistryError):
+                codes[market_id].add(_stall_code(values))
+    if not codes:
+        return {}
+    held = select(Stall.market_id, Stall.code, Stall.id).where(or_(*(
+        and_(Stall.market_id == market_id, Stall.code.in_(sorted(wanted_codes)))
+        for market_id, wanted_codes in codes.items()
+    )))
+    return {(market_id, code): stall_id for market_id, code, stall_id in db.session.execute(held)}
+
+
+def _clean_stall(values: dict[str, Any], market_id: int, taken: dict[StallKey, int | None],
+                 stall: Stall | None = None) -> dict:
+    """``taken`` holds the codes in use (stall id; None for a stall this batch creates) and
+    takes the code of these values, so that two items of a batch cannot share one."""
     clean: dict[str, Any] = {}
     if "code" in values:
-        code = checks.text("code", values["code"], 20).upper()
-        taken = db.session.scalar(
-            select(Stall.id).where(Stall.market_id == market.id, Stall.code == code)
-        )
-        if taken is not None and (stall is None or taken != stall.id):
+        code = _stall_code(values)
+        key = (market_id, code)
+        if key in taken and (stall is None or taken[key] != stall.id):
             raise RegistryError(
                 "code", _l("Chợ này đã có gian hàng mã %(code)s.", code=code)
             )
+        taken[key] = stall.id if stall is not None else None
         clean["code"] = code
     if "zone" in values:
         clean["zone"] = checks.text("zone", values["zone"], 40, required=False)
@@ -102,23 +133,55 @@ def create_stall(market: Market, *, code: str, zone: str = "", row: str = "",
                  number: int | None = None, category: GoodsCategory,
                  status: StallStatus = StallStatus.OPERATING) -> Stall:
     """Add a stall to a market; its code is unique within the market."""
-    values = _clean_stall({"code": code, "zone": zone, "row": row, "number": number,
-                               "category": category, "status": status}, market)
-    stall = Stall(market=market, **values)
-    db.session.add(stall)
+    return checks.one(create_stalls, (market, {
+        "code": code, "zone": zone, "row": row, "number": number, "category": category,
+        "status": status}))
+
+
+def create_stalls(items: Sequence[tuple[Market, dict[str, Any]]]) -> list[Stall]:
+    """``create_stall`` for many stalls: each item is a market and every keyword argument.
+
+    All items are checked before anything is written (``ItemRefused`` names the first
+    refused); the stalls, then their audit events, are inserted in one flush each.
+    """
+    items = [(market, checks.complete(values, STALL_FIELDS)) for market, values in items]
+    taken = _codes_taken([(market.id, values) for market, values in items])
+    cleaned = checks.each(items, lambda item: _clean_stall(item[1], item[0].id, taken))
+    stalls = [Stall(market=market, **values) for (market, _), values in zip(items, cleaned)]
+    db.session.add_all(stalls)
     db.session.flush()
-    audit.record("create", "stall", stall.id, market_id=market.id,
-                 new=audit.snapshot(stall, tuple(sorted(STALL_FIELDS))))
-    return stall
+    for stall in stalls:
+        audit.add("create", "stall", stall.id, market_id=stall.market_id,
+                  new=audit.snapshot(stall, tuple(sorted(STALL_FIELDS))))
+    db.session.flush()
+    return stalls
 
 
 def update_stall(stall: Stall, **changes: Any) -> Stall:
     """Change a stall's code, place, category or status (closing it retires it)."""
-    checks.refuse_unknown(changes, STALL_FIELDS)
-    clean = _clean_stall(changes, stall.market, stall)
-    old, new = checks.apply_changes(stall, clean, STALL_FIELDS)
+    return checks.one(update_stalls, (stall, changes))
+
+
+def update_stalls(items: Sequence[tuple[Stall, dict[str, Any]]]) -> list[Stall]:
+    """``update_stall`` for many stalls, each at most once: all checked, then one flush.
+
+    A code freed by one item cannot be taken by another item of the same batch.
+    """
+    checks.once_each((stall.id for stall, _ in items), "stall")
+    taken = _codes_taken([(stall.market_id, changes) for stall, changes in items])
+
+    def clean(item: tuple[Stall, dict[str, Any]]) -> dict[str, Any]:
+        stall, changes = item
+        checks.refuse_unknown(changes, STALL_FIELDS)
+        return _clean_stall(changes, stall.market_id, taken, stall)
+
+    cleaned = checks.each(items, clean)
+    changed = [(stall, *checks.apply_changes(stall, values, STALL_FIELDS))
+               for (stall, _), values in zip(items, cleaned)]
     db.session.flush()
-    if old != new:
-        action = "retire" if new["status"] == StallStatus.CLOSED != old["status"] else "update"
-        audit.record(action, "stall", stall.id, market_id=stall.market_id, old=old, new=new)
-    return stall
+    for stall, old, new in changed:
+        if old != new:
+            action = "retire" if new["status"] == StallStatus.CLOSED != old["status"] else "update"
+            audit.add(action, "stall", stall.id, market_id=stall.market_id, old=old, new=new)
+    db.session.flush()
+    return [stall for stall, _ in items]

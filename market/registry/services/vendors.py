@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,11 +22,20 @@ PHONE = re.compile(r"^(\+84|0)\d{8,10}$")
 
 def vendor_market_id(vendor: Vendor) -> int | None:
     """The market of the vendor's open tenancy: the market whose board sees its audit trail."""
-    return db.session.scalar(
-        select(Stall.market_id).join(Tenancy.stall)
-        .where(Tenancy.vendor_id == vendor.id, Tenancy.end_on.is_(None))
-        .order_by(Tenancy.start_on.desc()).limit(1)
+    return vendor_market_ids([vendor.id]).get(vendor.id)
+
+
+def vendor_market_ids(vendor_ids: Collection[int]) -> dict[int, int]:
+    """``vendor_market_id`` of many vendors in one query (vendors with no open tenancy left
+    out); of several open tenancies, the one that started last counts."""
+    if not vendor_ids:
+        return {}
+    rows = db.session.execute(
+        select(Tenancy.vendor_id, Stall.market_id).join(Tenancy.stall)
+        .where(Tenancy.vendor_id.in_(sorted(vendor_ids)), Tenancy.end_on.is_(None))
+        .order_by(Tenancy.start_on, Tenancy.id)
     )
+    return {vendor_id: market_id for vendor_id, market_id in rows}
 
 
 def _clean_vendor(values: dict[str, Any]) -> dict[str, Any]:
@@ -56,30 +66,62 @@ def _clean_vendor(values: dict[str, Any]) -> dict[str, Any]:
 def create_vendor(*, name: str, shop_name: str = "", phone: str | None = None,
                   birth_year: int | None = None, consent_on: date | None = None) -> Vendor:
     """Register a household business; the phone is stored without spaces or dots."""
-    vendor = Vendor(**_clean_vendor({"name": name, "shop_name": shop_name, "phone": phone,
-                                         "birth_year": birth_year, "consent_on": consent_on}))
-    db.session.add(vendor)
+    return checks.one(create_vendors, {"name": name, "shop_name": shop_name, "phone": phone,
+                                       "birth_year": birth_year, "consent_on": consent_on})
+
+
+def create_vendors(items: Sequence[dict[str, Any]]) -> list[Vendor]:
+    """``create_vendor`` for many vendors, each item every keyword argument: all checked,
+    then the vendors and their audit events inserted in one flush each."""
+    cleaned = checks.each(items, lambda values: _clean_vendor(
+        checks.complete(values, VENDOR_FIELDS)))
+    vendors = [Vendor(**values) for values in cleaned]
+    db.session.add_all(vendors)
     db.session.flush()
-    audit.record("create", "vendor", vendor.id,
-                 new=audit.snapshot(vendor, tuple(sorted(VENDOR_FIELDS))))
-    return vendor
+    for vendor in vendors:
+        audit.add("create", "vendor", vendor.id,
+                  new=audit.snapshot(vendor, tuple(sorted(VENDOR_FIELDS))))
+    db.session.flush()
+    return vendors
 
 
 def update_vendor(vendor: Vendor, **changes: Any) -> Vendor:
     """Change a vendor's name, shop name, phone, birth year or consent date."""
-    checks.refuse_unknown(changes, VENDOR_FIELDS)
-    old, new = checks.apply_changes(vendor, _clean_vendor(changes), VENDOR_FIELDS)
+    return checks.one(update_vendors, (vendor, changes))
+
+
+def update_vendors(items: Sequence[tuple[Vendor, dict[str, Any]]]) -> list[Vendor]:
+    """``update_vendor`` for many vendors, each at most once: all checked, then one flush."""
+    checks.once_each((vendor.id for vendor, _ in items), "vendor")
+
+    def clean(item: tuple[Vendor, dict[str, Any]]) -> dict[str, Any]:
+        checks.refuse_unknown(item[1], VENDOR_FIELDS)
+        return _clean_vendor(item[1])
+
+    cleaned = checks.each(items, clean)
+    diffs = [(vendor, *checks.apply_changes(vendor, values, VENDOR_FIELDS))
+             for (vendor, _), values in zip(items, cleaned)]
     db.session.flush()
-    if old != new:
-        audit.record("update", "vendor", vendor.id, market_id=vendor_market_id(vendor),
-                     old=old, new=new)
-    return vendor
+    changed = [(vendor, old, new) for vendor, old, new in diffs if old != new]
+    markets = vendor_market_ids([vendor.id for vendor, _, _ in changed])
+    for vendor, old, new in changed:
+        audit.add("update", "vendor", vendor.id, market_id=markets.get(vendor.id),
+                  old=old, new=new)
+    db.session.flush()
+    return [vendor for vendor, _ in items]
 
 
 def current_tenancy(stall: Stall) -> Tenancy | None:
-    return db.session.scalar(
-        select(Tenancy).where(Tenancy.stall_id == stall.id, Tenancy.end_on.is_(None))
-    )
+    return current_tenancies([stall.id]).get(stall.id)
+
+
+def current_tenancies(stall_ids: Collection[int]) -> dict[int, Tenancy]:
+    """The open tenancy of each of these stalls that has one, in one query."""
+    if not stall_ids:
+        return {}
+    query = select(Tenancy).where(Tenancy.stall_id.in_(sorted(stall_ids)),
+                                  Tenancy.end_on.is_(None))
+    return {tenancy.stall_id: tenancy for tenancy in db.session.scalars(query)}
 
 
 def current_tenant(stall: Stall) -> Vendor | None:
@@ -94,36 +136,72 @@ def assign_tenant(stall: Stall, vendor: Vendor, start_on: date) -> Tenancy:
     Another vendor's open tenancy ends the day before; the same vendor's open tenancy is
     returned unchanged.
     """
-    if not isinstance(start_on, date):
-        raise RegistryError("start_on", _l("Vui lòng nhập ngày bắt đầu."))
-    open_tenancy = current_tenancy(stall)
-    if open_tenancy is not None and open_tenancy.vendor_id == vendor.id:
-        return open_tenancy
-    if open_tenancy is not None:
-        if start_on <= open_tenancy.start_on:
+    return checks.one(assign_tenants, (stall, vendor, start_on))
+
+
+def assign_tenants(items: Sequence[tuple[Stall, Vendor, date]]) -> list[Tenancy]:
+    """``assign_tenant`` for many stalls, each at most once: all checked, then the ended
+    tenancies, the new ones and their audit events written in a few flushes."""
+    checks.once_each((stall.id for stall, _, _ in items), "stall")
+    open_tenancies = current_tenancies([stall.id for stall, _, _ in items])
+
+    def check(item: tuple[Stall, Vendor, date]) -> Tenancy | None:
+        stall, vendor, start_on = item
+        if not isinstance(start_on, date):
+            raise RegistryError("start_on", _l("Vui lòng nhập ngày bắt đầu."))
+        open_tenancy = open_tenancies.get(stall.id)
+        if open_tenancy is not None and open_tenancy.vendor_id != vendor.id \
+                and start_on <= open_tenancy.start_on:
             raise RegistryError(
                 "start_on",
                 _l("Ngày bắt đầu phải sau ngày bắt đầu của người thuê hiện tại (%(day)s).",
                    day=open_tenancy.start_on.strftime("%d/%m/%Y")),
             )
-        end_tenancy(open_tenancy, start_on - timedelta(days=1))
-    tenancy = Tenancy(stall=stall, vendor=vendor, start_on=start_on)
-    db.session.add(tenancy)
+        return open_tenancy
+
+    kept = checks.each(items, check)
+    ending = [(tenancy, start_on - timedelta(days=1))
+              for tenancy, (_, vendor, start_on) in zip(kept, items)
+              if tenancy is not None and tenancy.vendor_id != vendor.id]
+    if ending:
+        end_tenancies(ending)
+    new = [Tenancy(stall=stall, vendor=vendor, start_on=start_on)
+           for tenancy, (stall, vendor, start_on) in zip(kept, items)
+           if tenancy is None or tenancy.vendor_id != vendor.id]
+    db.session.add_all(new)
     db.session.flush()
-    audit.record("create", "tenancy", tenancy.id, market_id=stall.market_id,
-                 new=audit.snapshot(tenancy, TENANCY_FIELDS))
-    return tenancy
+    for tenancy in new:
+        audit.add("create", "tenancy", tenancy.id, market_id=tenancy.stall.market_id,
+                  new=audit.snapshot(tenancy, TENANCY_FIELDS))
+    db.session.flush()
+    created = iter(new)
+    return [tenancy if tenancy is not None and tenancy.vendor_id == vendor.id else next(created)
+            for tenancy, (_, vendor, _) in zip(kept, items)]
 
 
 def end_tenancy(tenancy: Tenancy, end_on: date) -> Tenancy:
     """Close a tenancy on ``end_on`` (the vendor's last day at the stall)."""
-    if not isinstance(end_on, date):
-        raise RegistryError("end_on", _l("Vui lòng nhập ngày kết thúc."))
-    if end_on < tenancy.start_on:
-        raise RegistryError("end_on", _l("Ngày kết thúc không được trước ngày bắt đầu."))
-    old = audit.snapshot(tenancy, TENANCY_FIELDS)
-    tenancy.end_on = end_on
+    return checks.one(end_tenancies, (tenancy, end_on))
+
+
+def end_tenancies(items: Sequence[tuple[Tenancy, date]]) -> list[Tenancy]:
+    """``end_tenancy`` for many tenancies, each at most once: all checked, then one flush."""
+    checks.once_each((tenancy.id for tenancy, _ in items), "tenancy")
+
+    def check(item: tuple[Tenancy, date]) -> None:
+        tenancy, end_on = item
+        if not isinstance(end_on, date):
+            raise RegistryError("end_on", _l("Vui lòng nhập ngày kết thúc."))
+        if end_on < tenancy.start_on:
+            raise RegistryError("end_on", _l("Ngày kết thúc không được trước ngày bắt đầu."))
+
+    checks.each(items, check)
+    olds = [audit.snapshot(tenancy, TENANCY_FIELDS) for tenancy, _ in items]
+    for tenancy, end_on in items:
+        tenancy.end_on = end_on
     db.session.flush()
-    audit.record("retire", "tenancy", tenancy.id, market_id=tenancy.stall.market_id,
-                 old=old, new=audit.snapshot(tenancy, TENANCY_FIELDS))
-    return tenancy
+    for (tenancy, _), old in zip(items, olds):
+        audit.add("retire", "tenancy", tenancy.id, market_id=tenancy.stall.market_id,
+                  old=old, new=audit.snapshot(tenancy, TENANCY_FIELDS))
+    db.session.flush()
+    return [tenancy for tenancy, _ in items]

@@ -66,6 +66,7 @@ class RowPlan:
     vendor: Vendor | None  # the tenant kept; None with ``new_vendor``
     vendor_values: dict[str, Any]
     new_vendor: bool = False
+    replaced: Vendor | None = None  # with ``new_vendor``: the tenant whose tenancy ends
     account: dict[str, str] | None = None
 
 
@@ -199,7 +200,7 @@ def _plan_row(plan: ImportPlan, registry: Registry, number: int, market: Market,
             plan.problems.append(RowProblem(number, header("vendor_name"), str(
                 _l("Gian hàng này vừa đổi người thuê hôm nay; chưa thể đổi lần nữa."))))
             return
-        row.new_vendor, row.vendor_values = True, wanted
+        row.new_vendor, row.vendor_values, row.replaced = True, wanted, tenant
         plan.changes.append(PlannedChange(number, "vendor", "create", key))
         plan.changes.append(PlannedChange(number, "tenancy", "create", key, _tenant_change(tenant, wanted)))
         current = None
