@@ -11,6 +11,7 @@ from typing import Any
 from flask import Response, abort, request
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
+from pydantic_core import to_json
 
 from market.api import bp, idempotency
 from market.api.problems import (
@@ -63,8 +64,9 @@ def operation(method: str, rule: str, *, summary: str, tag: str, description: st
     """Register ``view`` on the API blueprint and in the OpenAPI document.
 
     The view receives the path parameters, ``query=`` and ``body=`` (validated models) and
-    returns a response model, a ``(model, headers)`` pair or a ready ``Response``. Operations
-    that change data commit once here; creates (status 201) honour ``Idempotency-Key``.
+    returns a response model or a body already in its shape (``market.api.bodies``), alone
+    or paired with headers, or a ready ``Response``. Operations that change data commit once
+    here; creates (status 201) honour ``Idempotency-Key``.
     """
 
     def decorator(view: Callable[..., Any]):
@@ -131,7 +133,8 @@ def answer(op: Operation, result: Any) -> Response:
     headers: dict[str, str] = {}
     if isinstance(result, tuple):
         result, headers = result
-    response = Response(result.model_dump_json(), op.status, mimetype=JSON)
+    body = result.model_dump_json() if isinstance(result, BaseModel) else to_json(result)
+    response = Response(body, op.status, mimetype=JSON)
     response.headers.update(headers)
     return response
 

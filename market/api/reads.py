@@ -7,11 +7,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import exists, select, true
 
-from market.api import schemas
+from market.api import bodies, schemas
 from market.api.operations import operation
 from market.api.pagination import keyset_page, keyset_select, split_page
 from market.api.problems import validation_problem
-from market.api.scope import commune_or_404, stalls_out, vendor_or_404, vendor_out
+from market.api.scope import commune_or_404, vendor_or_404
 from market.auth.access import market_or_404, market_scope, stall_or_404
 from market.extensions import db
 from market.models import AdminUnit, AdoptionSnapshot, Market, Sign, Stall
@@ -78,14 +78,14 @@ def list_stalls(query: schemas.StallQuery):
     if query.market_id is not None:
         statement = statement.where(Stall.market_id == query.market_id)
     page = keyset_select(statement, Stall.id, query.cursor, query.limit)
-    items, cursor = split_page(stalls_out(page), query.limit, lambda stall: stall.id)
-    return schemas.StallPage(items=items, next_cursor=cursor)
+    items, cursor = split_page(bodies.stalls_out(page), query.limit, lambda stall: stall["id"])
+    return bodies.page(items, cursor)
 
 
 @operation("GET", "/stalls/<int:stall_id>", summary="One stall", tag="stalls",
            response=schemas.StallOut, errors=READ_ERRORS + (404,))
 def get_stall(stall_id: int):
-    return stalls_out([stall_or_404(stall_id).id])[0]
+    return bodies.stalls_out([stall_or_404(stall_id).id])[0]
 
 
 @operation("GET", "/stalls/<int:stall_id>/signs", summary="Signs issued for a stall",
@@ -109,7 +109,7 @@ def get_ladder(stall_id: int, query: schemas.LadderQuery):
 @operation("GET", "/vendors/<int:vendor_id>", summary="One vendor", tag="vendors",
            response=schemas.VendorOut, errors=READ_ERRORS + (404,))
 def get_vendor(vendor_id: int):
-    return vendor_out(vendor_or_404(vendor_id))
+    return bodies.vendor_out(vendor_or_404(vendor_id))
 
 
 def day_range(query: schemas.RangeQuery) -> tuple[date, date]:
@@ -123,21 +123,15 @@ def day_range(query: schemas.RangeQuery) -> tuple[date, date]:
 
 
 def snapshot_series(scope: str, scope_id: int, column, in_scope, query: schemas.RangeQuery,
-                    scope_or_404) -> schemas.SnapshotSeries:
+                    scope_or_404) -> bodies.Body:
     """The rows of one market or commune; the scope check rides along in the same statement
     and is asked on its own only when no row comes back (empty range or not visible)."""
     start, end = day_range(query)
-    table = AdoptionSnapshot.__table__
-    rows = db.session.execute(
-        select(*(table.c[name] for name in schemas.SnapshotOut.model_fields))
-        .where(column == scope_id, table.c.day >= start, table.c.day <= end, in_scope)
-        .order_by(table.c.day)
-    ).mappings().all()
+    rows = bodies.snapshot_rows(column == scope_id, AdoptionSnapshot.day >= start,
+                                AdoptionSnapshot.day <= end, in_scope)
     if not rows:
         scope_or_404(scope_id)
-    return schemas.SnapshotSeries.model_validate(
-        {"scope": scope, "id": scope_id, "start": start, "end": end,
-         "items": [dict(row) for row in rows]})
+    return {"scope": scope, "id": scope_id, "start": start, "end": end, "items": rows}
 
 
 @operation("GET", "/markets/<int:market_id>/snapshots", summary="A market's daily ladder counts",

@@ -5,8 +5,9 @@ from flask import abort, url_for
 from flask_login import current_user
 
 from market.api import schemas
+from market.api.bodies import account_out, stalls_out, vendor_out
 from market.api.operations import operation
-from market.api.scope import account_out, stalls_out, vendor_or_404, vendor_out
+from market.api.scope import vendor_or_404
 from market.auth.access import Action, can, market_or_404, stall_or_404
 from market.monitor import inspections, self_reports
 from market.monitor.errors import EvidenceError
