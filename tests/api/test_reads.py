@@ -1,9 +1,13 @@
 """Reading: filters like the pages, keyset pages, ETags, snapshots, the ladder, open data."""
 from __future__ import annotations
 
+import contextvars
 from datetime import UTC, date, datetime
 
+import pytest
 from factories import make_account, make_commune, make_market, make_stall, make_user, make_vendor
+from flask.testing import FlaskClient
+from sqlalchemy import text
 
 from api.helpers import bearer
 from market.extensions import db
@@ -164,3 +168,27 @@ def test_signs_of_a_stall(client):
     headers = bearer(make_user(Role.BOARD, markets=[market]))
     body = client.get(f"/api/v1/stalls/{stall.id}/signs", headers=headers).get_json()
     assert [(s["code"], s["format"]) for s in body["items"]] == [("QR7K2M", "a6")]
+
+
+
+def test_repeated_reads_run_as_prepared_statements_on_postgresql(app):
+    """A read ends with COMMIT, not the pool's ROLLBACK, after which psycopg would forget its
+    prepared statements and PostgreSQL would plan every statement of every call again."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("prepared statements are the PostgreSQL driver's")
+    market = make_market()
+    make_stall(market, code="A1")
+    path = f"/api/v1/stalls?market_id={market.id}"
+    headers = bearer(make_user(Role.BOARD, markets=[market]))
+    client = FlaskClient(app, app.response_class)
+
+    def read():
+        return client.get(path, headers=headers)
+
+    # Each call in a context of its own, as under the web server: its database session ends
+    # with it and gives the connection back to the pool. psycopg prepares a statement from
+    # its sixth run on a connection.
+    for _ in range(12):
+        assert contextvars.Context().run(read).status_code == 200
+    prepared = db.session.scalars(text("SELECT statement FROM pg_prepared_statements"))
+    assert any("FROM stall" in statement and "tenancy" in statement for statement in prepared)
