@@ -1,6 +1,7 @@
 """Recording audit events: who changed what, when, old → new."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -8,7 +9,7 @@ from typing import Any
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import inspect, select
+from sqlalchemy import insert, inspect, select
 
 from market.extensions import db
 from market.models import AuditEvent
@@ -46,43 +47,44 @@ def record(
     The actor is the signed-in user when there is one; otherwise ``actor_label`` says who
     acted ("vendor link", "scheduler", "cli").
     """
-    event = add(action, entity, entity_id, market_id=market_id, old=old, new=new,
-                actor_label=actor_label)
+    event = AuditEvent(**_columns(_actor_id(), actor_label, action, entity, entity_id,
+                                  market_id, old, new))
+    db.session.add(event)
     db.session.flush()
     return event
 
 
-def add(
-    action: str,
-    entity: str,
-    entity_id: Any,
-    *,
-    market_id: int | None = None,
-    old: dict[str, Any] | None = None,
-    new: dict[str, Any] | None = None,
-    actor_label: str = "",
-) -> AuditEvent:
-    """``record`` without the flush: the caller's next flush writes the event, so a batch of
-    changes writes all its events in one statement."""
-    actor_id = None
+def record_all(events: Iterable[dict[str, Any]], *, actor_label: str = "") -> None:
+    """``record`` for many events in one INSERT, each event given as ``record``'s keyword
+    arguments (``action``, ``entity``, ``entity_id``, and ``market_id``, ``old``, ``new`` when
+    they apply); the same rows as one ``record`` each, without an object or a flush each."""
+    actor_id = _actor_id()
+    rows = [
+        _columns(actor_id, actor_label, event["action"], event["entity"], event["entity_id"],
+                 event.get("market_id"), event.get("old"), event.get("new"))
+        for event in events
+    ]
+    if rows:
+        db.session.execute(insert(AuditEvent), rows)
+
+
+def _actor_id() -> int | None:
     if has_request_context() and current_user.is_authenticated:
-        actor_id = current_user.id
+        return current_user.id
+    return None
+
+
+def _columns(actor_id: int | None, actor_label: str, action: str, entity: str, entity_id: Any,
+             market_id: int | None, old: dict[str, Any] | None,
+             new: dict[str, Any] | None) -> dict[str, Any]:
+    """An event's column values; of an old → new pair, only the keys that changed."""
     if old is not None and new is not None:
         changed = {k for k in new if old.get(k) != new.get(k)}
         old = {k: v for k, v in old.items() if k in changed}
         new = {k: v for k, v in new.items() if k in changed}
-    event = AuditEvent(
-        actor_id=actor_id,
-        actor_label=actor_label,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        market_id=market_id,
-        old=old,
-        new=new,
-    )
-    db.session.add(event)
-    return event
+    return {"actor_id": actor_id, "actor_label": actor_label, "action": action,
+            "entity": entity, "entity_id": str(entity_id), "market_id": market_id,
+            "old": old, "new": new}
 
 
 def newest() -> tuple | None:

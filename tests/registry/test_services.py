@@ -6,7 +6,15 @@ from factories import make_account, make_commune, make_market, make_stall, make_
 from sqlalchemy import select
 
 from market.extensions import db
-from market.models import AuditEvent, BankAccount, GoodsCategory, Sign, SignFormat, StallStatus
+from market.models import (
+    AuditEvent,
+    BankAccount,
+    GoodsCategory,
+    Sign,
+    SignFormat,
+    Stall,
+    StallStatus,
+)
 from market.registry import services
 from market.registry.errors import RegistryError
 
@@ -119,3 +127,68 @@ def test_accounts_elsewhere_finds_other_vendors_with_the_same_current_account():
     make_account(lan, account_number="123456789")
     assert services.accounts_elsewhere("970436", "123 456 789", exclude_vendor_id=hoa.id) == [lan]
     assert services.accounts_elsewhere("970436", "123456789", exclude_vendor_id=lan.id) == []
+
+
+def stall_values(code: str, **values) -> dict:
+    return {"code": code, "zone": "A", "row": "", "number": None, "category": "meat",
+            "status": "operating", **values}
+
+
+def test_a_batch_checks_every_item_before_writing_anything():
+    market = make_market()
+    with pytest.raises(services.ItemRefused) as refused:
+        services.create_stalls([(market, stall_values("A-01")), (market, stall_values("B-01")),
+                                (market, stall_values("a-01"))])
+    assert (refused.value.item, refused.value.field) == (2, "code")
+    assert "A-01" in str(refused.value.message)
+    assert db.session.scalars(select(Stall)).all() == [] and events("stall") == []
+
+
+def test_a_batch_writes_the_rows_and_audit_events_of_one_call_per_item():
+    one_by_one, batch = make_market(code="CHO1"), make_market(code="CHO2")
+    values = [stall_values("a-01", zone=" Khu  A "), stall_values("B-02", number="7")]
+    singles = [services.create_stall(one_by_one, **v) for v in values]
+    together = services.create_stalls([(batch, v) for v in values])
+    assert [(s.code, s.zone, s.number) for s in together] == [
+        (s.code, s.zone, s.number) for s in singles] == [("A-01", "Khu A", None), ("B-02", "A", 7)]
+    by_market = {}
+    for event in events("stall"):
+        by_market.setdefault(event.market_id, []).append((event.action, event.new))
+    assert by_market[one_by_one.id] == by_market[batch.id]
+    assert [new["zone"] for _, new in by_market[batch.id]] == ["Khu A", "A"]
+
+
+def test_register_accounts_creates_keeps_and_changes_in_one_batch_as_one_call_each():
+    def vendors_with_accounts(market):
+        fresh, same, changing = (make_vendor(name, stall=make_stall(market))
+                                 for name in ("Lan", "Hoa", "Bình"))
+        make_account(same, account_number="111222333", holder_name="HOA")
+        make_account(changing, account_number="444555666", holder_name="BINH")
+        return [(fresh, "970436", "777888999", "LAN"), (same, "970436", "111222333", "HOA"),
+                (changing, "970415", "123123123", "BINH")]
+
+    def wanted(bank_bin, number, holder):
+        return {"bank_bin": bank_bin, "account_number": number, "holder_name": holder,
+                "kind": "account", "source": "import"}
+
+    one_by_one = [services.register_account(vendor, **wanted(*rest))
+                  for vendor, *rest in vendors_with_accounts(make_market())]
+    batch = services.register_accounts([(vendor, wanted(*rest))
+                                        for vendor, *rest in vendors_with_accounts(make_market())])
+    shape = [[(a.version, a.bank_bin, a.account_number, a.approved_via, a.retired_at is None)
+              for a in accounts] for accounts in (one_by_one, batch)]
+    assert shape[0] == shape[1] == [(1, "970436", "777888999", None, True),
+                                    (1, "970436", "111222333", None, True),
+                                    (2, "970415", "123123123", "waiting", True)]
+    trail = [(e.action, e.old, {k: v for k, v in e.new.items() if k != "vendor_id"})
+             for e in events("bank_account")]
+    assert trail[:2] == trail[2:] and [action for action, _, _ in trail] == ["create", "update"] * 2
+
+
+def test_a_batch_changes_each_thing_once():
+    vendor = make_vendor()
+    values = {"bank_bin": "970436", "account_number": "123456789", "holder_name": "LAN",
+              "kind": "account", "source": "typed"}
+    with pytest.raises(ValueError, match="twice"):
+        services.register_accounts([(vendor, values), (vendor, values)])
+    assert events("bank_account") == []

@@ -24,6 +24,7 @@ from market.models import (
 )
 from market.registry.errors import RegistryError
 from market.registry.services import checks
+from market.registry.services.rows import insert_all
 from market.registry.services.vendors import vendor_market_id, vendor_market_ids
 from market.vietqr import VietQRError, encode, get_bank, holder_name
 
@@ -134,24 +135,22 @@ def register_accounts(items: Sequence[tuple[Vendor, dict[str, Any]]]) -> list[Ba
             changes.append((vendor, current, wanted))
     retired = _retire([current for _, current, _ in changes if current is not None])
     versions = _last_versions([vendor.id for vendor, current, _ in changes if current is None])
-    accounts = []
+    rows = []
     for vendor, current, (bank_bin, number, name, kind, source) in changes:
         version = (current.version if current is not None else versions.get(vendor.id, 0)) + 1
         # A change (not the first account) waits for a second person before signs are printed.
-        accounts.append(BankAccount(
-            vendor_id=vendor.id, version=version, bank_bin=bank_bin, account_number=number,
-            holder_name=name, kind=kind, source=source,
-            approved_via=WAITING if version > 1 else None))
-    db.session.add_all(accounts)
-    db.session.flush()
+        rows.append({"vendor_id": vendor.id, "version": version, "bank_bin": bank_bin,
+                     "account_number": number, "holder_name": name, "kind": kind,
+                     "source": source, "approved_via": WAITING if version > 1 else None})
+    accounts = insert_all(BankAccount, rows)
     for vendor, _, _ in changes:
         db.session.expire(vendor, ["accounts"])
     markets = vendor_market_ids([vendor.id for vendor, _, _ in changes])
-    for (vendor, current, _), account in zip(changes, accounts):
-        audit.add("update" if current is not None else "create", "bank_account", account.id,
-                  market_id=markets.get(vendor.id), old=retired.get(current),
-                  new=audit.snapshot(account, ACCOUNT_FIELDS))
-    db.session.flush()
+    audit.record_all({"action": "update" if current is not None else "create",
+                      "entity": "bank_account", "entity_id": account.id,
+                      "market_id": markets.get(vendor.id), "old": retired.get(current),
+                      "new": audit.snapshot(account, ACCOUNT_FIELDS)}
+                     for (vendor, current, _), account in zip(changes, accounts))
     created = iter(accounts)
     return [result if result is not None else next(created) for result in results]
 

@@ -14,6 +14,7 @@ from market.extensions import db
 from market.models import AdminUnit, GoodsCategory, Market, Stall, StallStatus, utcnow
 from market.registry.errors import RegistryError
 from market.registry.services import checks
+from market.registry.services.rows import insert_all
 
 MARKET_FIELDS = frozenset({"code", "name", "market_class", "address", "commune_id"})
 STALL_FIELDS = frozenset({"code", "zone", "row", "number", "category", "status"})
@@ -147,13 +148,14 @@ def create_stalls(items: Sequence[tuple[Market, dict[str, Any]]]) -> list[Stall]
     items = [(market, checks.complete(values, STALL_FIELDS)) for market, values in items]
     taken = _codes_taken([(market.id, values) for market, values in items])
     cleaned = checks.each(items, lambda item: _clean_stall(item[1], item[0].id, taken))
-    stalls = [Stall(market=market, **values) for (market, _), values in zip(items, cleaned)]
-    db.session.add_all(stalls)
-    db.session.flush()
-    for stall in stalls:
-        audit.add("create", "stall", stall.id, market_id=stall.market_id,
-                  new=audit.snapshot(stall, tuple(sorted(STALL_FIELDS))))
-    db.session.flush()
+    stalls = insert_all(Stall, [{"market_id": market.id, **values}
+                                for (market, _), values in zip(items, cleaned)])
+    for market in {market for market, _ in items}:
+        db.session.expire(market, ["stalls"])
+    audit.record_all({"action": "create", "entity": "stall", "entity_id": stall.id,
+                      "market_id": stall.market_id,
+                      "new": audit.snapshot(stall, tuple(sorted(STALL_FIELDS)))}
+                     for stall in stalls)
     return stalls
 
 
@@ -179,9 +181,9 @@ def update_stalls(items: Sequence[tuple[Stall, dict[str, Any]]]) -> list[Stall]:
     changed = [(stall, *checks.apply_changes(stall, values, STALL_FIELDS))
                for (stall, _), values in zip(items, cleaned)]
     db.session.flush()
-    for stall, old, new in changed:
-        if old != new:
-            action = "retire" if new["status"] == StallStatus.CLOSED != old["status"] else "update"
-            audit.add(action, "stall", stall.id, market_id=stall.market_id, old=old, new=new)
-    db.session.flush()
+    audit.record_all(
+        {"action": "retire" if new["status"] == StallStatus.CLOSED != old["status"] else "update",
+         "entity": "stall", "entity_id": stall.id, "market_id": stall.market_id,
+         "old": old, "new": new}
+        for stall, old, new in changed if old != new)
     return [stall for stall, _ in items]

@@ -14,6 +14,7 @@ from market.extensions import db
 from market.models import Stall, Tenancy, Vendor
 from market.registry.errors import RegistryError
 from market.registry.services import checks
+from market.registry.services.rows import insert_all
 
 VENDOR_FIELDS = frozenset({"name", "shop_name", "phone", "birth_year", "consent_on"})
 TENANCY_FIELDS = ("stall_id", "vendor_id", "start_on", "end_on")
@@ -75,13 +76,10 @@ def create_vendors(items: Sequence[dict[str, Any]]) -> list[Vendor]:
     then the vendors and their audit events inserted in one flush each."""
     cleaned = checks.each(items, lambda values: _clean_vendor(
         checks.complete(values, VENDOR_FIELDS)))
-    vendors = [Vendor(**values) for values in cleaned]
-    db.session.add_all(vendors)
-    db.session.flush()
-    for vendor in vendors:
-        audit.add("create", "vendor", vendor.id,
-                  new=audit.snapshot(vendor, tuple(sorted(VENDOR_FIELDS))))
-    db.session.flush()
+    vendors = insert_all(Vendor, cleaned)
+    audit.record_all({"action": "create", "entity": "vendor", "entity_id": vendor.id,
+                      "new": audit.snapshot(vendor, tuple(sorted(VENDOR_FIELDS)))}
+                     for vendor in vendors)
     return vendors
 
 
@@ -104,10 +102,9 @@ def update_vendors(items: Sequence[tuple[Vendor, dict[str, Any]]]) -> list[Vendo
     db.session.flush()
     changed = [(vendor, old, new) for vendor, old, new in diffs if old != new]
     markets = vendor_market_ids([vendor.id for vendor, _, _ in changed])
-    for vendor, old, new in changed:
-        audit.add("update", "vendor", vendor.id, market_id=markets.get(vendor.id),
-                  old=old, new=new)
-    db.session.flush()
+    audit.record_all({"action": "update", "entity": "vendor", "entity_id": vendor.id,
+                      "market_id": markets.get(vendor.id), "old": old, "new": new}
+                     for vendor, old, new in changed)
     return [vendor for vendor, _ in items]
 
 
@@ -165,15 +162,17 @@ def assign_tenants(items: Sequence[tuple[Stall, Vendor, date]]) -> list[Tenancy]
               if tenancy is not None and tenancy.vendor_id != vendor.id]
     if ending:
         end_tenancies(ending)
-    new = [Tenancy(stall=stall, vendor=vendor, start_on=start_on)
-           for tenancy, (stall, vendor, start_on) in zip(kept, items)
-           if tenancy is None or tenancy.vendor_id != vendor.id]
-    db.session.add_all(new)
-    db.session.flush()
-    for tenancy in new:
-        audit.add("create", "tenancy", tenancy.id, market_id=tenancy.stall.market_id,
-                  new=audit.snapshot(tenancy, TENANCY_FIELDS))
-    db.session.flush()
+    taking = [(stall, vendor, start_on) for tenancy, (stall, vendor, start_on) in zip(kept, items)
+              if tenancy is None or tenancy.vendor_id != vendor.id]
+    new = insert_all(Tenancy, [{"stall_id": stall.id, "vendor_id": vendor.id,
+                                "start_on": start_on} for stall, vendor, start_on in taking])
+    for stall, vendor, _ in taking:
+        db.session.expire(stall, ["tenancies"])
+        db.session.expire(vendor, ["tenancies"])
+    audit.record_all({"action": "create", "entity": "tenancy", "entity_id": tenancy.id,
+                      "market_id": stall.market_id,
+                      "new": audit.snapshot(tenancy, TENANCY_FIELDS)}
+                     for tenancy, (stall, _, _) in zip(new, taking))
     created = iter(new)
     return [tenancy if tenancy is not None and tenancy.vendor_id == vendor.id else next(created)
             for tenancy, (_, vendor, _) in zip(kept, items)]
@@ -200,8 +199,8 @@ def end_tenancies(items: Sequence[tuple[Tenancy, date]]) -> list[Tenancy]:
     for tenancy, end_on in items:
         tenancy.end_on = end_on
     db.session.flush()
-    for (tenancy, _), old in zip(items, olds):
-        audit.add("retire", "tenancy", tenancy.id, market_id=tenancy.stall.market_id,
-                  old=old, new=audit.snapshot(tenancy, TENANCY_FIELDS))
-    db.session.flush()
+    audit.record_all({"action": "retire", "entity": "tenancy", "entity_id": tenancy.id,
+                      "market_id": tenancy.stall.market_id, "old": old,
+                      "new": audit.snapshot(tenancy, TENANCY_FIELDS)}
+                     for (tenancy, _), old in zip(items, olds))
     return [tenancy for tenancy, _ in items]
