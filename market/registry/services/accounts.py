@@ -110,7 +110,7 @@ def register_account(vendor: Vendor, *, bank_bin: str, account_number: str, hold
 def register_accounts(items: Sequence[tuple[Vendor, dict[str, Any]]]) -> list[BankAccount]:
     """``register_account`` for many vendors, each at most once, each item every keyword
     argument: all checked first, then the retirements, the new versions and their audit
-    events written in a few flushes for the whole batch."""
+    events written in a few statements for the whole batch."""
     checks.once_each((vendor.id for vendor, _ in items), "vendor")
     items = [(vendor, checks.complete(values, REGISTER_ARGUMENTS)) for vendor, values in items]
     banks = banks_in_directory(values["bank_bin"] for _, values in items)

@@ -1,4 +1,5 @@
-"""Field checks shared by the registry services: each returns the clean value or raises."""
+"""Field checks shared by the registry services (each returns the clean value or raises),
+and the rules of their batch forms: every item checked in order, each thing changed once."""
 from __future__ import annotations
 
 import enum

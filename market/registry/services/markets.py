@@ -85,9 +85,10 @@ def _stall_code(values: dict[str, Any]) -> str:
 
 
 def _codes_taken(wanted: list[tuple[int, dict[str, Any]]]) -> dict[StallKey, int | None]:
-    """The stalls holding the codes these values ask for (market id → values), in one query.
+    """The ids of the stalls holding the codes these (market id, values) ask for, by
+    (market id, code), in one query.
 
-    Values whose code is refused are left out: cleaning them again refuses them in order.
+    A code that is refused is not looked up: cleaning its values again refuses it in order.
     """
     codes: dict[int, set[str]] = defaultdict(set)
     for market_id, values in wanted:
@@ -143,7 +144,7 @@ def create_stalls(items: Sequence[tuple[Market, dict[str, Any]]]) -> list[Stall]
     """``create_stall`` for many stalls: each item is a market and every keyword argument.
 
     All items are checked before anything is written (``ItemRefused`` names the first
-    refused); the stalls, then their audit events, are inserted in one flush each.
+    refused); the stalls, then their audit events, are inserted in one statement each.
     """
     items = [(market, checks.complete(values, STALL_FIELDS)) for market, values in items]
     taken = _codes_taken([(market.id, values) for market, values in items])

@@ -73,7 +73,7 @@ def create_vendor(*, name: str, shop_name: str = "", phone: str | None = None,
 
 def create_vendors(items: Sequence[dict[str, Any]]) -> list[Vendor]:
     """``create_vendor`` for many vendors, each item every keyword argument: all checked,
-    then the vendors and their audit events inserted in one flush each."""
+    then the vendors and their audit events inserted in one statement each."""
     cleaned = checks.each(items, lambda values: _clean_vendor(
         checks.complete(values, VENDOR_FIELDS)))
     vendors = insert_all(Vendor, cleaned)
@@ -138,7 +138,7 @@ def assign_tenant(stall: Stall, vendor: Vendor, start_on: date) -> Tenancy:
 
 def assign_tenants(items: Sequence[tuple[Stall, Vendor, date]]) -> list[Tenancy]:
     """``assign_tenant`` for many stalls, each at most once: all checked, then the ended
-    tenancies, the new ones and their audit events written in a few flushes."""
+    tenancies, the new ones and their audit events written in a few statements."""
     checks.once_each((stall.id for stall, _, _ in items), "stall")
     open_tenancies = current_tenancies([stall.id for stall, _, _ in items])
 
