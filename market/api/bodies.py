@@ -19,6 +19,7 @@ from market.api.scope import hide_account_number, hide_contact
 from market.auth.access import sees_full_account_numbers, sees_vendor_contact
 from market.extensions import db
 from market.models import AdoptionSnapshot, BankAccount, Stall, Tenancy, Vendor
+from market.registry.services.accounts import WAITING
 
 Body = dict[str, Any]
 
@@ -31,10 +32,14 @@ def as_shown(column: Any) -> ColumnElement[Any]:
     return column
 
 
-def shown_columns(model: Any, schema: type[schemas.BaseModel]) -> list[ColumnElement[Any]]:
-    """The columns of ``model`` that ``schema`` shows, in the schema's field order."""
-    table = model.__table__
-    return [as_shown(table.c[name]) for name in schema.model_fields if name in table.c]
+def shown_columns(model: Any, schema: type[schemas.BaseModel],
+                  derived: dict[str, ColumnElement[Any]] | None = None
+                  ) -> list[ColumnElement[Any]]:
+    """The columns of ``model`` that ``schema`` shows, in the schema's field order; ``derived``
+    holds the SQL of the fields that are not columns of their own."""
+    table, derived = model.__table__, derived or {}
+    return [derived[name].label(name) if name in derived else as_shown(table.c[name])
+            for name in schema.model_fields if name in derived or name in table.c]
 
 
 def field_names(columns: Sequence[ColumnElement[Any]]) -> tuple[str, ...]:
@@ -43,7 +48,10 @@ def field_names(columns: Sequence[ColumnElement[Any]]) -> tuple[str, ...]:
 
 STALL_COLUMNS = shown_columns(Stall, schemas.StallOut)
 VENDOR_COLUMNS = shown_columns(Vendor, schemas.VendorOut)
-ACCOUNT_COLUMNS = shown_columns(BankAccount, schemas.AccountOut)
+# IS NOT DISTINCT FROM rather than =: false, not NULL, for the accounts that never waited.
+AWAITING_APPROVAL = BankAccount.approved_via.is_not_distinct_from(WAITING)
+ACCOUNT_COLUMNS = shown_columns(BankAccount, schemas.AccountOut,
+                                {"awaiting_approval": AWAITING_APPROVAL})
 STALL_FIELDS, VENDOR_FIELDS, ACCOUNT_FIELDS = (
     field_names(columns) for columns in (STALL_COLUMNS, VENDOR_COLUMNS, ACCOUNT_COLUMNS))
 # Where the vendor's and the account's columns start in a row of STALL_DETAILS.
@@ -89,8 +97,10 @@ def stalls_out(ids: Sequence[int] | Select) -> list[Body]:
 
 
 def account_out(account: BankAccount) -> Body:
-    """One account version as ``AccountOut`` shows it."""
-    values = {name: getattr(account, name) for name in ACCOUNT_FIELDS}
+    """One account version as ``AccountOut`` shows it, read through the same columns as a
+    stall's account."""
+    row = db.session.execute(select(*ACCOUNT_COLUMNS).where(BankAccount.id == account.id)).one()
+    values = dict(zip(ACCOUNT_FIELDS, row, strict=True))
     if not sees_full_account_numbers(current_user):
         hide_account_number(values, current_user)
     return values

@@ -65,7 +65,11 @@ class VendorOut(Out):
 
 
 class AccountOut(Out):
-    """The current account version; the number is masked (•••• + last 4) for commune users."""
+    """The current account version; the number is masked (•••• + last 4) for commune users.
+
+    A changed account (any version after the first) waits for a second person, another board
+    user, an administrator or the vendor through their link, before signs can be printed for
+    it."""
 
     id: int
     vendor_id: int
@@ -75,6 +79,11 @@ class AccountOut(Out):
     holder_name: str
     kind: AccountKind
     created_at: datetime
+    awaiting_approval: bool = Field(
+        description="true while this changed account waits for its second approval")
+    approved_at: datetime | None = Field(
+        description="when the change was approved; null while it waits, and for a first "
+                    "account, which needs no approval")
 
 
 class StallOut(Out):
