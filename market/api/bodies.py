@@ -81,17 +81,14 @@ def stalls_out(ids: Sequence[int] | Select) -> list[Body]:
         STALL_DETAILS.where(Stall.id.in_(wanted)).order_by(Stall.id)).all()
     stalls = []
     for row in rows:
-        stall = dict(zip(STALL_FIELDS, row[:VENDOR_AT], strict=True))
-        stall["vendor"] = stall["account"] = None
-        if row[VENDOR_AT] is not None:
-            stall["vendor"] = vendor = dict(zip(VENDOR_FIELDS, row[VENDOR_AT:ACCOUNT_AT],
-                                                strict=True))
-            if not contact:
-                hide_contact(vendor)
-        if row[ACCOUNT_AT] is not None:
-            stall["account"] = account = dict(zip(ACCOUNT_FIELDS, row[ACCOUNT_AT:], strict=True))
-            if not full_numbers:
-                hide_account_number(account, user)
+        stall = dict(zip(STALL_FIELDS, row))  # the stall's columns come first: zip stops there
+        vendor = dict(zip(VENDOR_FIELDS, row[VENDOR_AT:])) if row[VENDOR_AT] is not None else None
+        account = dict(zip(ACCOUNT_FIELDS, row[ACCOUNT_AT:])) if row[ACCOUNT_AT] is not None else None
+        if vendor is not None and not contact:
+            hide_contact(vendor)
+        if account is not None and not full_numbers:
+            hide_account_number(account, user)
+        stall["vendor"], stall["account"] = vendor, account
         stalls.append(stall)
     return stalls
 
@@ -121,10 +118,11 @@ def page(items: Sequence[Body], next_cursor: str | None) -> Body:
 
 SNAPSHOT_COLUMNS = shown_columns(AdoptionSnapshot, schemas.SnapshotOut)
 SNAPSHOT_FIELDS = field_names(SNAPSHOT_COLUMNS)
+# Built once at import, like STALL_DETAILS: a request only adds its conditions.
+SNAPSHOTS_BY_DAY = select(*SNAPSHOT_COLUMNS).order_by(AdoptionSnapshot.day)
 
 
 def snapshot_rows(*conditions: ColumnElement[bool]) -> list[Body]:
     """The snapshot rows matching ``conditions``, by day, as ``SnapshotOut`` shows them."""
-    rows = db.session.connection().execute(
-        select(*SNAPSHOT_COLUMNS).where(*conditions).order_by(AdoptionSnapshot.day)).all()
+    rows = db.session.connection().execute(SNAPSHOTS_BY_DAY.where(*conditions)).all()
     return [dict(zip(SNAPSHOT_FIELDS, row, strict=True)) for row in rows]
