@@ -25,8 +25,9 @@ Body = dict[str, Any]
 
 
 def as_shown(column: Any) -> ColumnElement[Any]:
-    """An enum column is read as the text it stores, which is what the JSON shows: making an
-    enum member of it and turning that back into text cost more than the rest of the row."""
+    """An enum column is read as the text it stores, which is what the JSON shows: making enum
+    members of a page's values and writing them back as text took longer than writing all
+    the rest of the page."""
     if isinstance(column.type, Enum):
         return type_coerce(column, String()).label(column.name)
     return column
@@ -54,7 +55,8 @@ ACCOUNT_COLUMNS = shown_columns(BankAccount, schemas.AccountOut,
                                 {"awaiting_approval": AWAITING_APPROVAL})
 STALL_FIELDS, VENDOR_FIELDS, ACCOUNT_FIELDS = (
     field_names(columns) for columns in (STALL_COLUMNS, VENDOR_COLUMNS, ACCOUNT_COLUMNS))
-# Where the vendor's and the account's columns start in a row of STALL_DETAILS.
+# Where the vendor's and the account's columns start in a row of STALL_DETAILS; the first of
+# each is its id, NULL when the stall has no tenant or the tenant no account.
 VENDOR_AT = len(STALL_FIELDS)
 ACCOUNT_AT = VENDOR_AT + len(VENDOR_FIELDS)
 
