@@ -13,7 +13,7 @@ from flask_babel import force_locale
 
 from market.models import Market, Sign, SignFormat, Stall, User
 from market.signs.issuing import format_code, issue_signs, log_prints, supersede_signs
-from market.signs.pdf import render_chunks
+from market.signs.pdf import collector_tuned_for_printing, render_chunks
 from market.signs.selection import (
     Obstacle,
     Selection,
@@ -91,9 +91,12 @@ def print_market_signs(market: Market, format: SignFormat | str,
     """One PDF with the sign of every selected stall that can have one, in floor order, and
     the stalls that cannot (with the reason). ``progress(done, total)`` follows the pages."""
     sign_format = SignFormat(format)
-    plan = plan_signs(market, sign_format, selection or Selection())
-    return print_plan(market, plan, sign_format, actor=actor, actor_label=actor_label,
-                      progress=progress)
+    # The whole batch, not just its rendering: planning thousands of stalls loads as many
+    # objects, which the collector would otherwise walk again and again too.
+    with collector_tuned_for_printing():
+        plan = plan_signs(market, sign_format, selection or Selection())
+        return print_plan(market, plan, sign_format, actor=actor, actor_label=actor_label,
+                          progress=progress)
 
 
 def print_plan(market: Market, plan: SignPlan, sign_format: SignFormat, *,
@@ -135,10 +138,15 @@ def sign_face(market: Market, entry: StallForSign, sign: Sign, sign_format: Sign
         bank_short_name=entry.bank.short_name,
         holder=holder_name(account.holder_name),
         account_grouped=group_for_reading(account.account_number),
-        qr_svg=render_svg(entry.payload, size_mm=QR_SIZE_MM[sign_format]),
+        qr_svg=sign_qr_svg(entry.payload, sign_format),
         code=format_code(sign.code),
         issued_on=issued.strftime("%d/%m/%Y"),
     )
+
+
+def sign_qr_svg(payload: str, sign_format: SignFormat) -> str:
+    """The code as drawn on a sign of ``sign_format``: inline vector art, quiet zone included."""
+    return render_svg(payload, size_mm=QR_SIZE_MM[sign_format])
 
 
 def group_for_reading(number: str, size: int = 4) -> str:

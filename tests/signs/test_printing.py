@@ -1,6 +1,8 @@
 """Printing a market's signs: order, text, scannable codes, fonts, issuing and reprints."""
 from __future__ import annotations
 
+import gc
+
 import pypdfium2
 import pytest
 import zxingcpp
@@ -16,7 +18,7 @@ from sqlalchemy import func, select
 from market.extensions import db
 from market.models import Sign, SignPrint, StallStatus
 from market.signs.issuing import CODE_ALPHABET, supersede_signs
-from market.signs.pdf import url_fetcher
+from market.signs.pdf import collector_tuned_for_printing, url_fetcher
 from market.signs.selection import Obstacle, Selection
 from market.signs.services import SignUnavailable, print_market_signs, render_stall_sign
 from signs.pdfs import embedded_fonts, page_payloads, page_texts
@@ -221,3 +223,27 @@ def test_pdf_rendering_fetches_nothing_but_inline_data():
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert fetcher.fetch("data:text/plain,ok").read() == b"ok"
+
+
+def test_printing_leaves_the_garbage_collector_as_it_found_it(market_with_stalls):
+    default = gc.get_threshold()
+
+    print_market_signs(market_with_stalls, "a6")
+    render_stall_sign(market_with_stalls.stalls[0], "a6")
+
+    assert gc.get_threshold() == default
+    assert gc.get_freeze_count() == 0
+
+
+def test_nested_prints_restore_the_collector_only_when_the_outer_one_ends():
+    default = gc.get_threshold()
+
+    with collector_tuned_for_printing():
+        tuned = gc.get_threshold()
+        with collector_tuned_for_printing():
+            pass
+        assert gc.get_threshold() == tuned != default
+        assert gc.get_freeze_count() > 0
+
+    assert gc.get_threshold() == default
+    assert gc.get_freeze_count() == 0
