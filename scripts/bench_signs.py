@@ -8,7 +8,8 @@ compares, round by round so every way sees the same machine load:
 * our market batch of 500 A6 signs (`print_market_signs`, database work included), with
   one and with two rendering processes;
 * the floor: a minimal WeasyPrint document of 500 pages, each holding just one QR code
-  (the same inline SVG);
+  (drawn as on a sign), rendered under the same garbage-collector setting as our batch,
+  and once more as a plain WeasyPrint call;
 * one PDF per sign (`render_stall_sign` called per stall), on a sample of the stalls.
 
 Then, each in a fresh process so its peak memory is its own: a batch of 5,000 signs
@@ -47,15 +48,16 @@ from market.models import (
     BankAccount,
     GoodsCategory,
     Market,
+    SignFormat,
     Stall,
     Tenancy,
     UnitLevel,
     Vendor,
 )
-from market.signs.pdf import url_fetcher
+from market.signs.pdf import collector_tuned_for_printing, url_fetcher
 from market.signs.selection import plan_signs
-from market.signs.services import QR_SIZE_MM, print_market_signs, render_stall_sign
-from market.vietqr.render import clear_render_cache, render_cache_info, render_svg
+from market.signs.services import print_market_signs, render_stall_sign, sign_qr_svg
+from market.vietqr.render import clear_render_cache, render_cache_info
 
 BANKS = ["970436", "970415", "970418", "970407", "970422", "970405", "970403", "970423"]
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
@@ -116,23 +118,30 @@ def measure(action, pages: int) -> tuple[float, float]:
     return pages / wall, pages / (cpu_seconds() - cpu)
 
 
-def minimal_document(payloads: list[str]) -> bytes:
-    """500 pages, each holding just one QR code: the floor for WeasyPrint here."""
-    pages = "".join(
-        f"<div>{render_svg(p, size_mm=QR_SIZE_MM['a6'])}</div>" for p in payloads
-    )
+def minimal_document(payloads: list[str], *, like_ours: bool = True) -> bytes:
+    """One page per payload, each holding just its QR code as drawn on an A6 sign: the
+    floor for WeasyPrint here. ``like_ours`` renders it under the garbage-collector
+    setting our batch renders under, so the comparison is of page content alone."""
+    pages = "".join(f"<div>{sign_qr_svg(p, SignFormat.A6)}</div>" for p in payloads)
     html = f'<!doctype html><html lang="vi"><body>{pages}</body></html>'
-    return HTML(string=html, url_fetcher=url_fetcher()).write_pdf(
-        stylesheets=[CSS(string=MINIMAL_CSS)]
-    )
+
+    def render() -> bytes:
+        document = HTML(string=html, url_fetcher=url_fetcher())
+        return document.write_pdf(stylesheets=[CSS(string=MINIMAL_CSS)])
+
+    if not like_ours:
+        return render()
+    with collector_tuned_for_printing():
+        return render()
 
 
 def side_by_side(args) -> dict:
-    """Rounds of: our batch (1 and 2 processes), minimal document, one PDF per sign."""
+    """Rounds of: our batch (1 and 2 processes), minimal document (under our collector
+    setting and plain), one PDF per sign."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-signs-"))
     app = make_app(workdir / "bench.db", 1)
     market_id = build_market(app, args.stalls)
-    ways = ("ours_1", "ours_2", "minimal", "per_sign")
+    ways = ("ours_1", "ours_2", "minimal", "minimal_plain", "per_sign")
     rates: dict[str, list[float]] = {way: [] for way in ways}
     cpu_rates: dict[str, list[float]] = {way: [] for way in ways}
     load_before = os.getloadavg()[0]
@@ -159,6 +168,8 @@ def side_by_side(args) -> dict:
                 app.config["SIGNS_RENDER_PROCESSES"] = processes
                 record(rates, cpu_rates, f"ours_{processes}", measure(batch, n))
             record(rates, cpu_rates, "minimal", measure(lambda: minimal_document(payloads), n))
+            record(rates, cpu_rates, "minimal_plain",
+                   measure(lambda: minimal_document(payloads, like_ours=False), n))
             record(rates, cpu_rates, "per_sign", measure(one_pdf_per_sign, len(sample)))
             print(f"round {round_no + 1}: " + ", ".join(
                 f"{k} {v[-1]:.1f} p/s" for k, v in rates.items()), file=sys.stderr)
@@ -272,7 +283,9 @@ def report(args, main: dict, big: dict, cache: dict) -> str:
     labels = {
         "ours_1": "our batch, 1 rendering process",
         "ours_2": "our batch, 2 rendering processes",
-        "minimal": f"minimal document: {main['signs']} pages, one QR code each",
+        "minimal": (f"minimal document: {main['signs']} pages, one QR code each, "
+                    "same garbage-collector setting as ours"),
+        "minimal_plain": "the same minimal document, plain WeasyPrint call",
         "per_sign": f"one PDF per sign (`render_stall_sign`, {args.per_sign_sample} stalls)",
     }
     rows = [
