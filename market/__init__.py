@@ -32,6 +32,7 @@ def register_extensions(app: Flask) -> None:
     from market.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

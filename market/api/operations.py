@@ -88,7 +88,7 @@ def operation(method: str, rule: str, *, summary: str, tag: str, description: st
             if any(isinstance(v, int) and v > MAX_ID for v in path.values()):
                 abort(404)
             if method == "GET":
-                return end_read(answer(op, view(**path, **parse(op))))
+                return answer(op, view(**path, **parse(op)))
             return run_write(op, view, path)
 
         bp.add_url_rule(rule, endpoint=endpoint, view_func=handle, methods=[method])
@@ -136,15 +136,6 @@ def answer(op: Operation, result: Any) -> Response:
     body = result.model_dump_json() if isinstance(result, BaseModel) else to_json(result)
     response = Response(body, op.status, mimetype=JSON)
     response.headers.update(headers)
-    return response
-
-
-def end_read(response: Response) -> Response:
-    """End a read's transaction with COMMIT (it has nothing to write) rather than leave it to
-    the connection pool's ROLLBACK: psycopg forgets its prepared statements at every rollback,
-    so PostgreSQL would plan each statement of every call afresh, and planning a stall page
-    costs it about as much CPU as running it."""
-    db.session.commit()
     return response
 
 
