@@ -192,3 +192,15 @@ def test_a_batch_changes_each_thing_once():
     with pytest.raises(ValueError, match="twice"):
         services.register_accounts([(vendor, values), (vendor, values)])
     assert events("bank_account") == []
+
+
+def test_stalls_added_in_batches_and_one_by_one_get_their_own_ids_in_order():
+    market = make_market()
+    first = services.create_stalls([(market, stall_values(f"A{i}")) for i in range(3)])
+    single = services.create_stall(market, **stall_values("B1"))
+    second = services.create_stalls([(market, stall_values(f"C{i}")) for i in range(3)])
+    stalls = [*first, single, *second]
+    assert [s.code for s in stalls] == ["A0", "A1", "A2", "B1", "C0", "C1", "C2"]
+    assert [s.id for s in stalls] == sorted({s.id for s in stalls})
+    db.session.expire_all()
+    assert [db.session.get(Stall, s.id).code for s in stalls] == [s.code for s in stalls]
