@@ -157,6 +157,7 @@ def assign_tenants(items: Sequence[tuple[Stall, Vendor, date]]) -> list[Tenancy]
         return open_tenancy
 
     kept = checks.each(items, check)
+    # Each ends the day before a later start, which the checks above ensure it may.
     ending = [(tenancy, start_on - timedelta(days=1))
               for tenancy, (_, vendor, start_on) in zip(kept, items)
               if tenancy is not None and tenancy.vendor_id != vendor.id]

@@ -2,9 +2,9 @@
 
 Nothing here commits. ``apply_plan`` hands the rows to the services' batch forms a chunk at
 a time (the same checks, normalisation and audit events as the pages, in a few statements
-per chunk instead of a dozen per row) and raises ``ImportRefused`` on the first refusal; the
-caller (the import job or the command) commits once on success and rolls everything back
-otherwise.
+per chunk instead of a dozen per row) and raises ``ImportRefused`` naming the row of a
+refusal; the caller (the import job or the command) commits once on success and rolls
+everything back otherwise.
 """
 from __future__ import annotations
 
