@@ -3,8 +3,9 @@ decides steps).
 
 Building and running the ladder costs more than the rest of the stalls page, so the steps of a
 whole market (and its list of zones) are kept for ``REGISTRY_STEP_CACHE_SECONDS`` (30 s by
-default, 0 turns it off) in each worker: a table may show a step up to that long after a
-change, while the stall page and the step filter always ask the ladder afresh.
+default, 0 turns it off) in each worker: a table (and the step filter, whose table is kept as
+long: ``page_parts``) may show a step up to that long after a change, while the stall page
+always asks the ladder afresh.
 """
 from __future__ import annotations
 
