@@ -20,12 +20,16 @@ from .spec import (
 )
 
 _TRANSFER_KINDS = {"QRIBFTTA": "vietqr_account", "QRIBFTTC": "vietqr_card"}
+# NAPAS services that pay a merchant's point of sale or withdraw cash at an ATM: real
+# codes, named as such, but not a transfer to the account a stall sign stands for.
+_NAPAS_KINDS = {"QRPUSH": "napas_push", "QRCASH": "napas_cash"}
 
 # Tags whose values are themselves lists of data objects (EMVCo merchant-presented mode):
 # merchant account templates 26–51, additional data 62, alternate language 64 and the
 # unreserved templates 80–99. Inside 62, IDs 50–99 are templates too, and inside NAPAS's
 # 38 the beneficiary organisation 01 is.
-_TEMPLATE_TAGS = MERCHANT_ACCOUNT_TAGS | {"62", "64"} | {f"{n:02d}" for n in range(80, 100)}
+_UNRESERVED_TAGS = frozenset(f"{n:02d}" for n in range(80, 100))
+_TEMPLATE_TAGS = MERCHANT_ACCOUNT_TAGS | {"62", "64"} | _UNRESERVED_TAGS
 _HEX = frozenset("0123456789ABCDEFabcdef")
 
 
@@ -34,23 +38,24 @@ def decode(text: str) -> Payload:
 
     Checks framing (two-digit tags and lengths, no overrun, no duplicate tag), 00 = "01"
     first, 63 last with a CRC-16/CCITT-FALSE that matches (either hex case), nested
-    templates (26–51, 62, 64, 80–99), and for a NAPAS transfer the BIN and account shape.
+    templates (26–51, 62, 64, 80–99), and for a NAPAS transfer the BIN and account shape,
+    currency 704 and country VN. Liberal where real codes differ from the letter of the
+    standard: an empty sub-field reads as absent, an unreserved template (80–99) that is
+    not a list of data objects is kept as a plain value, and tag 64 may hold Unicode.
     Unknown tags are kept. Raises :class:`PayloadError` naming the tag path at fault.
     """
     if not isinstance(text, str) or not text:
-        raise PayloadError("payload", "Mã QR trống.", "The QR payload is empty.")
+        raise PayloadError("payload", "Mã QR trống.", "The QR payload is empty.", reason="empty")
     if not (text.isascii() and text.isprintable()):
-        position, char = next((i, c) for i, c in enumerate(text) if not " " <= c <= "~")
-        raise PayloadError(
-            "payload",
-            f"Mã QR chứa ký tự không hợp lệ {char!r} ở vị trí {position}.",
-            f"The payload holds a character outside printable ASCII, {char!r}, at position {position}.",
-        )
+        _check_characters(text)
     values: dict[str, str] = {}
     _scan(text, "", values)
     _check_frame(text, values)
     for tag in sorted(_TEMPLATE_TAGS.intersection(values)):
         if tag == "38" and _scan_napas_transfer(values["38"], values):
+            continue
+        if tag in _UNRESERVED_TAGS:
+            _scan_unreserved(tag, values)
             continue
         added = _scan(values[tag], tag + ".", values)
         if tag == "62":
@@ -76,6 +81,9 @@ def _scan(text: str, prefix: str, values: dict[str, str]) -> int:
         if not head.isdigit() or value_start > end:
             _refuse_header(text, i, prefix)
         value_end = value_start + int(head) % 100
+        if value_end == value_start and prefix:  # an empty sub-field reads as absent
+            i = value_end
+            continue
         if value_end > end or value_end == value_start:
             _refuse_length(prefix + head[:2], head[2:], end - value_start)
         values[prefix + head[:2]] = text[value_start:value_end]
@@ -92,6 +100,45 @@ def _scan(text: str, prefix: str, values: dict[str, str]) -> int:
 _NAPAS_TRANSFER = re.compile(
     r"0010A00000072701(\d\d)0006(\d{6})01(\d\d)([0-9A-Za-z]{1,19})0208(QRIBFTT[AC])"
 )
+
+
+def _scan_unreserved(tag: str, values: dict[str, str]) -> None:
+    """Add the objects of an unreserved template, or keep it whole when it holds none.
+
+    Wallets put plain values there (MoMo writes the last digits of a phone number in 80).
+    """
+    nested: dict[str, str] = {}
+    try:
+        _scan(values[tag], tag + ".", nested)
+    except PayloadError:
+        return
+    values.update(nested)
+
+
+def _check_characters(text: str) -> None:
+    """Refuse a character outside printable ASCII, except inside tag 64's value.
+
+    The alternate-language template 64 has EMVCo format "S" and may hold any Unicode
+    text; every other value is ASCII. Objects are walked only as far as they are framed:
+    the first offending character is named wherever it stands.
+    """
+    allowed = range(0)
+    i = 0
+    while i + 4 <= len(text) and text[i : i + 4].isdigit():
+        start, end = i + 4, i + 4 + int(text[i + 2 : i + 4])
+        if text[i : i + 2] == "64":
+            allowed = range(start, min(end, len(text)))
+        i = end
+    for position, char in enumerate(text):
+        if position in allowed and char.isprintable():
+            continue
+        if not " " <= char <= "~":
+            raise PayloadError(
+                "payload",
+                f"Mã QR chứa ký tự không hợp lệ {char!r} ở vị trí {position}.",
+                f"The payload holds a character outside printable ASCII, {char!r}, at position {position}.",
+                reason="character",
+            )
 
 
 def _scan_napas_transfer(value: str, values: dict[str, str]) -> bool:
@@ -125,6 +172,7 @@ def _refuse_header(text: str, i: int, prefix: str) -> None:
             where,
             f"Bị cắt cụt ở vị trí {i} {in_vi}: thiếu mã trường hoặc độ dài.",
             f"Truncated at position {i} {in_en}: a tag and a two-digit length were expected.",
+            reason="framing",
         )
     tag, length = text[i : i + 2], text[i + 2 : i + 4]
     if not tag.isdigit():
@@ -132,6 +180,7 @@ def _refuse_header(text: str, i: int, prefix: str) -> None:
             where,
             f"Mã trường {tag!r} ở vị trí {i} {in_vi} không phải hai chữ số.",
             f"Tag {tag!r} at position {i} {in_en} is not two digits.",
+            reason="framing",
         )
     _refuse_length(prefix + tag, length, len(text) - i - 4)
 
@@ -142,11 +191,13 @@ def _refuse_length(path: str, length: str, remaining: int) -> None:
             path,
             f"Độ dài {length!r} của trường {path} không hợp lệ (phải từ 01 đến 99).",
             f"Length {length!r} of field {path} is invalid (must be 01 to 99).",
+            reason="framing",
         )
     raise PayloadError(
         path,
         f"Trường {path} khai báo {int(length)} ký tự nhưng chỉ còn {remaining}: bị cắt cụt hoặc sai độ dài.",
         f"Field {path} declares {int(length)} characters but only {remaining} remain: truncated or wrong length.",
+        reason="framing",
     )
 
 
@@ -158,7 +209,10 @@ def _refuse_duplicate(text: str, prefix: str) -> None:
         path = prefix + text[i : i + 2]
         if path in seen:
             raise PayloadError(
-                path, f"Trường {path} xuất hiện hai lần.", f"Field {path} appears twice."
+                path,
+                f"Trường {path} xuất hiện hai lần.",
+                f"Field {path} appears twice.",
+                reason="duplicate",
             )
         seen.add(path)
         i += 4 + int(text[i + 2 : i + 4])
@@ -171,12 +225,14 @@ def _check_frame(text: str, values: dict[str, str]) -> None:
             "00",
             "Mã QR phải bắt đầu bằng trường 00 có giá trị 01 (định dạng EMVCo).",
             "The payload must start with field 00 = 01 (EMVCo payload format indicator).",
+            reason="format_indicator",
         )
     if next(reversed(values)) != "63" or len(values["63"]) != 4:
         raise PayloadError(
             "63",
             "Mã QR phải kết thúc bằng trường 63 (mã kiểm tra CRC, 4 ký tự).",
             "The payload must end with field 63, a 4-character CRC.",
+            reason="crc",
         )
     written = text[-4:]
     if not _HEX.issuperset(written):
@@ -184,13 +240,15 @@ def _check_frame(text: str, values: dict[str, str]) -> None:
             "63",
             f"Mã kiểm tra CRC {written!r} không phải số hex.",
             f"CRC {written!r} is not hexadecimal.",
+            reason="crc",
         )
-    computed = crc_hqx(text[:-4].encode("ascii"), 0xFFFF)
+    computed = crc_hqx(text[:-4].encode("utf-8"), 0xFFFF)
     if int(written, 16) != computed:
         raise PayloadError(
             "63",
             f"Mã kiểm tra CRC sai (ghi {written}, tính được {computed:04X}): mã QR bị hỏng hoặc bị sửa.",
             f"CRC mismatch (written {written}, computed {computed:04X}): the payload is damaged or altered.",
+            reason="crc",
         )
 
 
@@ -202,21 +260,49 @@ def _check_content(values: dict[str, str]) -> tuple[str, str | None]:
             "01",
             f"Phương thức khởi tạo {poi!r} không hợp lệ (phải là 11 hoặc 12).",
             f"Point of initiation {poi!r} is invalid (must be 11 or 12).",
+            reason="initiation",
         )
     currency = values.get("53")
     if currency is not None and not (len(currency) == 3 and currency.isdigit()):
         raise PayloadError(
-            "53", "Mã tiền tệ phải gồm 3 chữ số.", "The currency must be a 3-digit ISO 4217 code."
+            "53",
+            "Mã tiền tệ phải gồm 3 chữ số.",
+            "The currency must be a 3-digit ISO 4217 code.",
+            reason="currency",
         )
     amount = values.get("54")
     if amount is not None:
         _check_amount(amount, dong=currency is None or currency == "704")
     if values.get("38.00") == NAPAS_GUID:
-        kind = _TRANSFER_KINDS.get(values.get("38.02", ""))
-        if kind is not None:
-            return kind, _check_beneficiary(values, card=kind == "vietqr_card")
+        service = values.get("38.02", "")
+        kind = _TRANSFER_KINDS.get(service)
+        if kind is None:
+            return _NAPAS_KINDS.get(service, "napas_other"), None
+        bank_bin = _check_beneficiary(values, card=kind == "vietqr_card")
+        _check_dong_in_vietnam(values)
+        return kind, bank_bin
     vnpay = values.get("26.00") == VNPAY_GUID
     return ("vnpay" if vnpay else "other"), None
+
+
+def _check_dong_in_vietnam(values: dict[str, str]) -> None:
+    """A NAPAS 247 transfer moves dong between Vietnamese accounts: 53 = 704, 58 = VN."""
+    currency = values.get("53")
+    if currency is not None and currency != "704":
+        raise PayloadError(
+            "53",
+            f"Mã tiền tệ {currency} không phải đồng Việt Nam (704): không nhận là mã chuyển khoản VietQR.",
+            f"Currency {currency} is not the dong (704): not accepted as a VietQR transfer.",
+            reason="currency",
+        )
+    country = values.get("58")
+    if country is not None and country != "VN":
+        raise PayloadError(
+            "58",
+            f"Mã quốc gia {country!r} không phải VN: không nhận là mã chuyển khoản VietQR.",
+            f"Country {country!r} is not VN: not accepted as a VietQR transfer.",
+            reason="country",
+        )
 
 
 def _check_amount(text: str, *, dong: bool) -> None:
@@ -226,12 +312,14 @@ def _check_amount(text: str, *, dong: bool) -> None:
             "54",
             f"Số tiền {text!r} không hợp lệ (tối đa 13 ký tự, chỉ chữ số và dấu chấm).",
             f"Amount {text!r} is invalid (at most 13 characters: digits and one decimal point).",
+            reason="amount",
         )
     if dong and fraction.strip("0"):
         raise PayloadError(
             "54",
             f"Số tiền {text!r} có phần lẻ, nhưng tiền đồng không có phần thập phân.",
             f"Amount {text!r} has a fraction, but the dong has no minor unit.",
+            reason="amount",
         )
 
 
@@ -244,12 +332,14 @@ def _check_beneficiary(values: dict[str, str], *, card: bool) -> str:
             "38.01",
             "Mã VietQR thiếu mã BIN ngân hàng (38.01.00) hoặc số tài khoản/thẻ (38.01.01).",
             "The VietQR code lacks the bank BIN (38.01.00) or the account/card number (38.01.01).",
+            reason="beneficiary",
         )
     if not (len(bank_bin) == 6 and bank_bin.isdigit()):
         raise PayloadError(
             "38.01.00",
             f"Mã BIN ngân hàng {bank_bin!r} phải gồm đúng 6 chữ số.",
             f"The bank BIN {bank_bin!r} must be exactly 6 digits.",
+            reason="beneficiary",
         )
     if len(number) > MAX_ACCOUNT or not (
         number.isdigit() if card else ACCOUNT_CHARACTERS.issuperset(number)
@@ -262,5 +352,6 @@ def _check_beneficiary(values: dict[str, str], *, card: bool) -> str:
             "38.01.01",
             f"Số {what_vi} {number!r} không hợp lệ (tối đa 19 {chars_vi}).",
             f"The {what_en} number {number!r} is invalid (at most 19 {chars_en}).",
+            reason="beneficiary",
         )
     return bank_bin

@@ -8,17 +8,27 @@ class VietQRError(ValueError):
 
     ``field`` is a keyword argument name on the way in (``"account"``, ``"amount"``)
     and a tag path on the way out (``"38.01.00"``, ``"63"``, or ``"payload"``).
+    ``reason`` is a short stable code for programs (``"crc"``, ``"currency"``,
+    ``"not_account_transfer"``…); ``"invalid"`` when nothing more precise applies.
     """
 
-    def __init__(self, field: str, message_vi: str, message_en: str) -> None:
+    def __init__(
+        self, field: str, message_vi: str, message_en: str, *, reason: str = "invalid"
+    ) -> None:
         super().__init__(f"{field}: {message_en}")
         self.field = field
         self.message_vi = message_vi
         self.message_en = message_en
+        self.reason = reason
 
     def to_dict(self) -> dict[str, str]:
         """The error as plain data, for JSON answers."""
-        return {"field": self.field, "message_vi": self.message_vi, "message_en": self.message_en}
+        return {
+            "field": self.field,
+            "reason": self.reason,
+            "message_vi": self.message_vi,
+            "message_en": self.message_en,
+        }
 
 
 class PayloadError(VietQRError):

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .banks import Bank
+from .errors import PayloadError
 from .spec import MERCHANT_ACCOUNT_TAGS, NAPAS_GUID, SERVICE_NAMES
 
 TAG_NAMES = {
@@ -54,6 +55,12 @@ _LANGUAGE_NAMES = {
 }
 
 
+_NAPAS_PURPOSES = {
+    "napas_push": (" (thanh toán tại điểm bán)", " (a merchant's point of sale)"),
+    "napas_cash": (" (rút tiền tại ATM)", " (a cash withdrawal at an ATM)"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     """One data object; ``fields`` holds the nested objects when the value is a template."""
@@ -74,8 +81,9 @@ class Payload:
     ``values`` maps every data object's dotted tag path (``"38.01.00"``) to its value: the
     top-level objects in payload order, then the nested ones template by template;
     :attr:`fields` gives the same as a tree in payload order.
-    ``kind`` is ``vietqr_account``, ``vietqr_card``, ``vnpay`` (tag 26 with VNPay's GUID) or
-    ``other``; ``bank`` is the directory entry for a VietQR code's BIN, None when unknown.
+    ``kind`` is ``vietqr_account``, ``vietqr_card``, ``napas_push`` (NAPAS QRPUSH, a
+    merchant's point of sale), ``napas_cash`` (QRCASH, an ATM withdrawal), ``napas_other``
+    (NAPAS, another or no service code), ``vnpay`` (tag 26 with VNPay's GUID) or ``other``; ``bank`` is the directory entry for a VietQR code's BIN, None when unknown.
     """
 
     text: str
@@ -116,6 +124,36 @@ class Payload:
     def is_vietqr(self) -> bool:
         """Whether this is a NAPAS 247 transfer code (to an account or a card)."""
         return self.kind in ("vietqr_account", "vietqr_card")
+
+    @property
+    def transfer_refusal(self) -> PayloadError | None:
+        """Why this well-formed code is not a transfer to an account or card; None if it is."""
+        if self.is_vietqr:
+            return None
+        if self.kind.startswith("napas_"):
+            service = self.values.get("38.02")
+            named_vi = f"dịch vụ {service}" if service else "không ghi mã dịch vụ (38.02)"
+            named_en = f"service {service}" if service else "no service code (38.02)"
+            purpose_vi, purpose_en = _NAPAS_PURPOSES.get(self.kind, ("", ""))
+            return PayloadError(
+                "38.02",
+                f"Mã NAPAS {named_vi}{purpose_vi}: không phải mã chuyển khoản đến tài khoản.",
+                f"A NAPAS code with {named_en}{purpose_en}: not a transfer to an account.",
+                reason="not_account_transfer",
+            )
+        if self.kind == "vnpay":
+            return PayloadError(
+                "26",
+                "Mã thanh toán cho cửa hàng qua VNPay, không phải mã chuyển khoản VietQR.",
+                "A VNPay merchant code, not a VietQR transfer.",
+                reason="not_vietqr",
+            )
+        return PayloadError(
+            "payload",
+            "Mã QR thanh toán này không phải mã chuyển khoản VietQR (không có mẫu NAPAS ở trường 38).",
+            "This payment code is not a VietQR transfer (no NAPAS template in field 38).",
+            reason="not_vietqr",
+        )
 
     @property
     def point_of_initiation(self) -> str | None:

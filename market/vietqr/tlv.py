@@ -12,7 +12,7 @@ def crc16(data: str | bytes) -> int:
     initial value as a parameter.
     """
     if isinstance(data, str):
-        data = data.encode("ascii")
+        data = data.encode("utf-8")
     return crc_hqx(data, 0xFFFF)
 
 

@@ -93,3 +93,28 @@ def test_photo_upload_is_refused_for_the_digital_team(client):
     login(client, make_user("team", markets=[market]))
     response = upload(client, stall, render_png(encode("970415", "1133"), size_px=300))
     assert response.status_code == 403
+
+
+# Published codes (tests/vietqr/data/real_payloads.json) that bank apps scan every day.
+MOMO = ("00020101021138620010A00000072701320006970454011899MM24011M348750800208QRIBFTTA"
+        "53037045802VN62190515MOMOW2W3487508080030466304EBC8")
+MB_EMPTY_PURPOSE = ("00020101021138570010A000000727012700069704220113VQRQADKQM47680208QRIBFTTA"
+                    "53037045802VN62150107NPS686908006304FAFE")
+QRPUSH = ("00020101021238580010A00000072701300006970403011621129950446040250206QRPUSH"
+          "52045812530370454061800005802VN5910PHUONG CAC6005HANOI62110307NPS686963047C1B")
+
+
+def test_photos_of_wallet_and_bank_stickers_as_printed_fill_the_form(client):
+    stall = board_and_stall(client)
+    for payload, account in ((MOMO, "99MM24011M34875080"), (MB_EMPTY_PURPOSE, "VQRQADKQM4768")):
+        response = upload(client, stall, render_png(payload, size_px=500))
+        assert response.status_code == 200
+        assert f'value="{account}"' in response.get_data(as_text=True)
+
+
+def test_a_napas_merchant_payment_code_is_named_not_a_transfer_to_an_account(client):
+    stall = board_and_stall(client)
+    response = upload(client, stall, render_png(QRPUSH, size_px=500))
+    assert response.status_code == 400
+    assert "không phải mã chuyển khoản" in response.get_data(as_text=True)
+    assert accounts() == 0

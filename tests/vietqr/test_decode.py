@@ -109,15 +109,94 @@ def test_foreign_emvco_payload_is_other():
     assert payload.field("26").get("00").value == "SG.PAYNOW"
 
 
-def test_napas_merchant_payment_is_not_a_transfer():
-    napas = (
-        tlv("00", "A000000727")
-        + tlv("01", tlv("00", "970403") + tlv("01", "MERCHANT1"))
-        + tlv("02", "QRPUSH")
-    )
-    payload = decode(with_crc("000201010211" + tlv("38", napas) + "53037045802VN"))
-    assert payload.kind == "other"
+def napas(service: str | None, number: str = "MERCHANT1") -> str:
+    beneficiary = tlv("00", "970403") + tlv("01", number)
+    return tlv("00", "A000000727") + tlv("01", beneficiary) + (tlv("02", service) if service else "")
+
+
+@pytest.mark.parametrize(
+    ("service", "kind", "words"),
+    [
+        ("QRPUSH", "napas_push", "point of sale"),
+        ("QRCASH", "napas_cash", "cash withdrawal"),
+        ("QRXYZW", "napas_other", "service QRXYZW"),
+        (None, "napas_other", "no service code"),
+    ],
+)
+def test_napas_services_other_than_transfers_are_named_not_transfers(service, kind, words):
+    payload = decode(with_crc("000201010211" + tlv("38", napas(service)) + "53037045802VN"))
+    assert payload.kind == kind and not payload.is_vietqr
     assert payload.bank_bin == "970403" and payload.service is None and payload.bank is None
+    refusal = payload.transfer_refusal
+    assert refusal.field == "38.02" and refusal.reason == "not_account_transfer"
+    assert words in refusal.message_en and "not a transfer to an account" in refusal.message_en
+
+
+def test_a_transfer_has_no_refusal_and_others_say_not_vietqr():
+    assert decode(NAPAS_STATIC_ACCOUNT).transfer_refusal is None
+    vnpay = with_crc("000201010211" + tlv("26", tlv("00", "A000000775") + tlv("01", "0105")))
+    assert decode(vnpay).transfer_refusal.reason == "not_vietqr"
+    assert decode(with_crc("0002010102115802VN")).transfer_refusal.field == "payload"
+
+
+def transfer(*, before_62: str = "53037045802VN", after_62: str = "", additional: str = "") -> str:
+    body = "000201010211" + tlv("38", napas("QRIBFTTA", "0011012345678")) + before_62
+    return with_crc(body + (tlv("62", additional) if additional else "") + after_62)
+
+
+def test_an_empty_sub_field_reads_as_absent():
+    payload = decode(transfer(additional="0107NPS6869" + "0800"))
+    assert payload.purpose is None and payload.bill == "NPS6869"
+    assert payload.account == "0011012345678"
+
+
+def test_an_empty_top_level_field_is_still_refused():
+    assert refusal(with_crc("000201010211" + "5900" + "5802VN")).reason == "framing"
+
+
+@pytest.mark.parametrize("value", ["046", "1", "12345", "0199", "ABCDEFGH"])
+def test_an_unreserved_template_with_a_plain_value_is_kept_raw(value):
+    for tag in ("80", "83", "99"):
+        payload = decode(transfer(after_62=tlv(tag, value)))
+        assert payload.value(tag) == value and payload.field(tag).fields == ()
+        assert payload.bank_bin == "970403"
+
+
+def test_an_unreserved_template_that_is_well_formed_is_still_read_as_one():
+    payload = decode(transfer(after_62=tlv("85", tlv("00", "ABC") + tlv("01", "7"))))
+    assert payload.value("85.00") == "ABC" and payload.value("85.01") == "7"
+
+
+def test_tag_64_may_hold_unicode_and_the_crc_covers_its_utf8_bytes():
+    language = tlv("00", "vi") + tlv("01", "Chợ Mun – Đông Anh")
+    payload = decode(transfer(after_62=tlv("64", language)))
+    assert payload.value("64.01") == "Chợ Mun – Đông Anh"
+    assert payload.account == "0011012345678"
+
+
+def test_unicode_outside_tag_64_is_refused_with_its_position():
+    text = transfer(additional=tlv("08", "Tiền hàng"))
+    error = refusal(text)
+    assert error.reason == "character" and f"position {text.index('ề')}" in error.message_en
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "reason"),
+    [
+        ("53038405802VN", "53", "currency"),
+        ("53037025802SG", "53", "currency"),
+        ("53037045802US", "58", "country"),
+        ("5303704540512.505802VN", "54", "amount"),
+    ],
+)
+def test_a_transfer_in_another_currency_or_country_is_refused(fields, field, reason):
+    error = refusal(transfer(before_62=fields))
+    assert (error.field, error.reason) == (field, reason)
+
+
+def test_a_foreign_merchant_code_in_its_own_currency_still_reads():
+    body = "000201010211" + tlv("26", tlv("00", "SG.PAYNOW")) + "5303702" + "5802SG"
+    assert decode(with_crc(body)).kind == "other"
 
 
 def test_to_dict_is_json_with_every_field():

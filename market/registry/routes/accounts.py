@@ -21,6 +21,10 @@ from market.vietqr.read import read_payloads
 
 NO_QR = _l("Không tìm thấy mã QR trong ảnh. Hãy chụp lại rõ hơn, mã nằm trọn trong ảnh.")
 NOT_VIETQR = _l("Mã QR này không phải mã VietQR chuyển khoản ngân hàng.")
+NOT_ACCOUNT_TRANSFER = _l(
+    "Mã QR này là mã NAPAS thanh toán tại điểm bán hoặc rút tiền, không phải mã chuyển khoản "
+    "đến tài khoản: hãy chụp mã nhận tiền của tài khoản."
+)
 
 
 def tenant_or_redirect(stall: Stall):
@@ -131,9 +135,12 @@ def read_account_qr(data: bytes):
         return None, _("Không mở được ảnh: tệp hỏng hoặc không phải ảnh.")
     if not found:
         return None, NO_QR
-    for result in found:
-        if result.payload is not None and result.payload.is_vietqr:
-            return result.payload, None
+    payloads = [result.payload for result in found if result.payload is not None]
+    for payload in payloads:
+        if payload.is_vietqr:
+            return payload, None
+    if any(payload.kind.startswith("napas_") for payload in payloads):
+        return None, NOT_ACCOUNT_TRANSFER
     return None, NOT_VIETQR
 
 
