@@ -78,7 +78,7 @@ def _scan(text: str, prefix: str, values: dict[str, str]) -> int:
     while i < end:
         value_start = i + 4
         head = text[i:value_start]
-        if not head.isdigit() or value_start > end:
+        if not (head.isascii() and head.isdigit()) or value_start > end:
             _refuse_header(text, i, prefix)
         value_end = value_start + int(head) % 100
         if value_end == value_start and prefix:  # an empty sub-field reads as absent
@@ -124,7 +124,7 @@ def _check_characters(text: str) -> None:
     """
     allowed = range(0)
     i = 0
-    while i + 4 <= len(text) and text[i : i + 4].isdigit():
+    while i + 4 <= len(text) and text[i : i + 4].isascii() and text[i : i + 4].isdigit():
         start, end = i + 4, i + 4 + int(text[i + 2 : i + 4])
         if text[i : i + 2] == "64":
             allowed = range(start, min(end, len(text)))
@@ -175,7 +175,7 @@ def _refuse_header(text: str, i: int, prefix: str) -> None:
             reason="framing",
         )
     tag, length = text[i : i + 2], text[i + 2 : i + 4]
-    if not tag.isdigit():
+    if not (tag.isascii() and tag.isdigit()):
         raise PayloadError(
             where,
             f"Mã trường {tag!r} ở vị trí {i} {in_vi} không phải hai chữ số.",
@@ -186,7 +186,7 @@ def _refuse_header(text: str, i: int, prefix: str) -> None:
 
 
 def _refuse_length(path: str, length: str, remaining: int) -> None:
-    if not length.isdigit() or length == "00":
+    if not (length.isascii() and length.isdigit()) or length == "00":
         raise PayloadError(
             path,
             f"Độ dài {length!r} của trường {path} không hợp lệ (phải từ 01 đến 99).",
@@ -285,24 +285,23 @@ def _check_content(values: dict[str, str]) -> tuple[str, str | None]:
     return ("vnpay" if vnpay else "other"), None
 
 
+_TRANSFER_PLACE = (
+    ("53", "704", "currency", "Mã tiền tệ", "Currency", "đồng Việt Nam (704)", "the dong (704)"),
+    ("58", "VN", "country", "Mã quốc gia", "Country", "VN", "VN"),
+)
+
+
 def _check_dong_in_vietnam(values: dict[str, str]) -> None:
     """A NAPAS 247 transfer moves dong between Vietnamese accounts: 53 = 704, 58 = VN."""
-    currency = values.get("53")
-    if currency is not None and currency != "704":
-        raise PayloadError(
-            "53",
-            f"Mã tiền tệ {currency} không phải đồng Việt Nam (704): không nhận là mã chuyển khoản VietQR.",
-            f"Currency {currency} is not the dong (704): not accepted as a VietQR transfer.",
-            reason="currency",
-        )
-    country = values.get("58")
-    if country is not None and country != "VN":
-        raise PayloadError(
-            "58",
-            f"Mã quốc gia {country!r} không phải VN: không nhận là mã chuyển khoản VietQR.",
-            f"Country {country!r} is not VN: not accepted as a VietQR transfer.",
-            reason="country",
-        )
+    for tag, wanted, reason, what_vi, what_en, wanted_vi, wanted_en in _TRANSFER_PLACE:
+        written = values.get(tag)
+        if written is not None and written != wanted:
+            raise PayloadError(
+                tag,
+                f"{what_vi} {written!r} không phải {wanted_vi}: không nhận là mã chuyển khoản VietQR.",
+                f"{what_en} {written!r} is not {wanted_en}: not accepted as a VietQR transfer.",
+                reason=reason,
+            )
 
 
 def _check_amount(text: str, *, dong: bool) -> None:
