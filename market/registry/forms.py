@@ -42,7 +42,11 @@ def status_choices(blank: object = None) -> list[SelectChoice]:
 def bank_choices() -> list[SelectChoice]:
     """Every VietQR bank as "short name — full name (BIN)", the way people look for it."""
     banks = sorted((b for b in all_banks() if b.vietqr), key=lambda b: b.short_name.casefold())
-    return options([("", "—"), *((b.bin, f"{b.short_name} — {b.name} ({b.bin})") for b in banks)])
+    # The bank picker ranks by code and short name: "VCB" and "MB" must find their bank first.
+    return [SelectChoice("", "—"), *(
+        SelectChoice(b.bin, f"{b.short_name} — {b.name} ({b.bin})",
+                     render_kw={"data-code": b.code, "data-short-name": b.short_name})
+        for b in banks)]
 
 
 class MarketForm(Form):

@@ -110,3 +110,9 @@ def layout_values(market_id: int, column) -> list[str]:
     return list(db.session.scalars(
         select(column).where(Stall.market_id == market_id, column != "").distinct().order_by(column)
     ))
+
+
+@bp.app_context_processor
+def sign_formats() -> dict:
+    """The print formats, for the print buttons of the stall and vendor pages."""
+    return {"sign_formats": [(f.value, f.label) for f in SignFormat]}

@@ -22,7 +22,8 @@ def test_account_form_without_its_csrf_token_is_refused(app):
     signed_in = client.post("/login", data={"csrf_token": token, "username": user.username,
                                             "password": PASSWORD})
     assert signed_in.status_code == 302
-    data = {"bank_bin": "970415", "account_number": "123456789", "holder_name": "LAN",
+    data = {"bank_bin": "970415", "account_number": "123456789",
+            "account_number_again": "123456789", "holder_name": "LAN",
             "kind": "account"}
     refused = client.post(f"/stalls/{stall.id}/account", data=data)
     assert refused.status_code == 400

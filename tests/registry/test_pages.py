@@ -112,7 +112,8 @@ def test_same_account_for_another_vendor_needs_a_confirmation(client):
     market, _stall, _vendor = board_with_stall(client)
     other = make_stall(market, code="A-02", vendor=make_vendor("Lê Văn Nam"))
     data = {"bank_bin": "970436", "account_number": "0011001234567",
-            "holder_name": "Le Van Nam", "kind": "account"}
+            "account_number_again": "0011001234567", "holder_name": "Le Van Nam",
+            "kind": "account"}
     warned = client.post(f"/stalls/{other.id}/account", data=data)
     assert warned.status_code == 400
     assert "Rau sạch Lan" in warned.get_data(as_text=True)
@@ -161,3 +162,23 @@ def test_search_over_a_wide_scope_matches_exact_codes_and_accounts_only(client, 
     in_market = client.get("/search", query_string={"q": "Nguyễn", "market": "mun"})
     assert "A-01" in in_market.get_data(as_text=True)
     assert "Z-09" not in in_market.get_data(as_text=True)
+
+
+def test_a_first_account_is_typed_twice_too(client):
+    market = make_market("Chợ Mun")
+    stall = make_stall(market, code="A-02", vendor=make_vendor("Trần Văn Bình"))
+    login(client, make_user("board", markets=[market]))
+    form = client.get(f"/stalls/{stall.id}/account").get_data(as_text=True)
+    assert 'name="account_number_again"' in form
+    typed_once = {"bank_bin": "970415", "account_number": "1234567890",
+                  "holder_name": "TRAN VAN BINH", "kind": "account"}
+    for again in ("", "1234567899"):
+        refused = client.post(f"/stalls/{stall.id}/account",
+                              data={**typed_once, "account_number_again": again})
+        assert refused.status_code == 400
+        assert "không khớp" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(BankAccount)) is None
+    saved = client.post(f"/stalls/{stall.id}/account",
+                        data={**typed_once, "account_number_again": "1234 5678 90"})
+    assert saved.status_code == 302
+    assert db.session.scalar(select(BankAccount.account_number)) == "1234567890"

@@ -152,6 +152,7 @@ def through_the_forms(client, market: Market) -> None:
     post(f"/stalls/{a01}/tenant", {"name": "Nguyễn Thị Lan", "phone": "0912345678",
                                    "birth_year": "1968", "start_on": today})
     post(f"/stalls/{a01}/account", {"bank_bin": "970436", "account_number": "0011012345678",
+                                    "account_number_again": "0011012345678",
                                     "holder_name": "Nguyễn Thị Lan", "kind": "account",
                                     "confirm_shared": "y"})
     post(f"/stalls/{b01}/edit", {"code": "B01", "zone": "A", "row": "1", "number": "3",
@@ -165,6 +166,7 @@ def through_the_forms(client, market: Market) -> None:
     post(f"/stalls/{c01}/tenant", {"name": "Phạm Thị Hoa", "phone": "0912345678",
                                    "birth_year": "1968", "start_on": today})
     post(f"/stalls/{c01}/account", {"bank_bin": "970436", "account_number": "0011098765432",
+                                    "account_number_again": "0011098765432",
                                     "holder_name": "Phạm Thị Hoa", "kind": "account",
                                     "confirm_shared": "y"})
     post(f"/stalls/{d01}/edit", {"code": "D01", "zone": "", "row": "", "number": "",

@@ -56,8 +56,7 @@ def account(stall_id: int):
         return render_account_page(stall, vendor, form, QrPhotoForm(),
                                    status=400 if form.errors else 200)
     number = registry.clean_account_number(form.account_number.data)
-    if current is not None and number != registry.clean_account_number(
-            form.account_number_again.data):
+    if number != registry.clean_account_number(form.account_number_again.data):
         form.account_number_again.errors = [_("Hai lần nhập số tài khoản không khớp nhau.")]
         return render_account_page(stall, vendor, form, QrPhotoForm(), status=400)
     shared = registry.accounts_elsewhere(form.bank_bin.data, number, exclude_vendor_id=vendor.id)
