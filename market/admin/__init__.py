@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from market.admin import routes  # noqa: F401  (registers the views on bp)
+from market.admin import banks, routes  # noqa: F401  (registers the views on bp)

@@ -2,7 +2,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length
 
 from market.forms import Form
@@ -45,3 +53,21 @@ class UnitForm(Form):
     name = StringField(_l("Tên"), validators=[DataRequired(), Length(max=120)])
     level = SelectField(_l("Cấp"), choices=options(LEVEL_LABELS.items()))
     parent_id = SelectField(_l("Trực thuộc"), coerce=int, choices=[])
+
+
+class DirectoryFileForm(Form):
+    """A public bank list to compare with the directory, then apply."""
+
+    file = FileField(_l("Tệp danh sách ngân hàng (JSON hoặc CSV)"), validators=[
+        FileRequired(_l("Vui lòng chọn tệp.")),
+        FileAllowed(("json", "csv"), _l("Chỉ nhận tệp JSON hoặc CSV.")),
+    ])
+    withdraw_missing = BooleanField(_l("Rút khỏi danh bạ các BIN không có trong tệp"), default=True)
+
+
+class DirectoryApplyForm(Form):
+    """The previewed list, carried back unchanged to be applied."""
+
+    listed = HiddenField()
+    filename = HiddenField()
+    withdraw_missing = HiddenField()

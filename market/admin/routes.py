@@ -1,8 +1,8 @@
-"""Administration pages: users (create, edit role and scope, deactivate, reset password),
-the bank directory (list, view) and administrative units (list, create)."""
+"""Administration pages: users (create, edit role and scope, deactivate, reset password)
+and administrative units (list, create); the bank directory is in ``banks``."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -18,15 +18,13 @@ from market.admin.forms import (
 )
 from market.auth.access import Action, requires
 from market.extensions import db
-from market.models import AdminUnit, Bank, Market, UnitLevel, User
+from market.models import AdminUnit, Market, UnitLevel, User
 from market.navigation import add_nav_entry
 from market.registry.errors import RegistryError
 from market.registry.forms import options
 from market.registry.routes.common import show_error
-from market.vietqr import search_banks
 
 add_nav_entry("admin.users", _l("Người dùng"), Action.ADMINISTER, order=90)
-add_nav_entry("admin.banks", _l("Ngân hàng"), Action.ADMINISTER, order=91)
 add_nav_entry("admin.units", _l("Đơn vị hành chính"), Action.ADMINISTER, order=92)
 
 
@@ -130,25 +128,6 @@ def reset_password(user_id: int):
     user_form.markets.data = [m.id for m in user.markets]
     return render_template("admin/user_form.html", form=user_form, user=user,
                            password_form=form), 400
-
-
-@bp.get("/banks")
-@requires(Action.ADMINISTER)
-def banks():
-    text = request.args.get("q", "").strip()
-    found = {b.bin for b in search_banks(text)} if text else None
-    rows = [b for b in db.session.scalars(select(Bank).order_by(Bank.short_name))
-            if found is None or b.bin in found]
-    return render_template("admin/banks.html", banks=rows, q=text)
-
-
-@bp.get("/banks/<bank_bin>")
-@requires(Action.ADMINISTER)
-def bank(bank_bin: str):
-    row = db.session.get(Bank, bank_bin)
-    if row is None:
-        abort(404)
-    return render_template("admin/bank.html", bank=row)
 
 
 @bp.route("/units", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 
 from market.extensions import db
 from market.models import (
+    Bank,
     BankAccount,
     Inspection,
     Market,
@@ -20,6 +21,7 @@ from market.models import (
 )
 from market.models.evidence import NotificationStatus
 from market.monitor.clock import day_end
+from market.registry.banks import WITHDRAWN
 
 LIMIT = 200
 UNCONFIRMED_DAYS = 180
@@ -32,6 +34,7 @@ class QualityReport:
     unconfirmed_accounts: list  # (account, vendor, stall)
     markets_not_inspected: list[Market]
     quarantined: int
+    withdrawn_bank_accounts: list  # (account, bank, vendor, stall)
 
 
 def shared_accounts(markets: Select) -> list:
@@ -93,6 +96,22 @@ def unconfirmed_accounts(markets: Select, today: date) -> list:
     return [tuple(row) for row in rows]
 
 
+def withdrawn_bank_accounts(markets: Select) -> list:
+    """Current accounts at a bank the directory has withdrawn: their signs cannot be printed."""
+    rows = db.session.execute(
+        select(BankAccount, Bank, Vendor, Stall)
+        .join(Bank, Bank.bin == BankAccount.bank_bin)
+        .join(Vendor, Vendor.id == BankAccount.vendor_id)
+        .join(Tenancy, and_(Tenancy.vendor_id == Vendor.id, Tenancy.end_on.is_(None)))
+        .join(Stall, Stall.id == Tenancy.stall_id)
+        .where(BankAccount.retired_at.is_(None), Bank.status == WITHDRAWN,
+               Stall.market_id.in_(markets))
+        .order_by(Stall.market_id, Stall.code)
+        .limit(LIMIT)
+    )
+    return [tuple(row) for row in rows]
+
+
 def markets_not_inspected(markets: Select, today: date) -> list[Market]:
     since = today - timedelta(days=int(current_app.config["ADOPTION_INSPECTION_WINDOW_DAYS"]) - 1)
     inspected = exists().where(
@@ -114,4 +133,5 @@ def quality_report(markets: Select, today: date) -> QualityReport:
         unconfirmed_accounts(markets, today),
         markets_not_inspected(markets, today),
         quarantined or 0,
+        withdrawn_bank_accounts(markets),
     )

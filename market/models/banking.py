@@ -34,6 +34,9 @@ class Bank(db.Model):
     vietqr: Mapped[bool] = mapped_column(default=True)
     status: Mapped[str] = mapped_column(String(12), default="active")
     note: Mapped[str] = mapped_column(String(255), default="")
+    # Where the row's values come from: the shipped directory's source for the bank, or the
+    # file an administrator applied (then the shipped directory no longer overwrites it).
+    source: Mapped[str] = mapped_column(String(255), default="", server_default="")
 
     def __repr__(self) -> str:
         return f"<Bank {self.bin} {self.short_name}>"

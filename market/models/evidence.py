@@ -165,13 +165,24 @@ class PaymentActivity(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+class PartnerKind(enum.StrEnum):
+    """The format a partner posts its notices in (see ``market.monitor.partners``)."""
+
+    SIGNED = "signed"  # the app's own signed JSON
+    SEPAY = "sepay"  # SePay's transaction webhook
+    CASSO = "casso"  # Casso's transaction webhook
+
+
 class PaymentPartner(db.Model):
-    """A bank or wallet that sends payment notifications, with its signing secret."""
+    """A bank, wallet or bank-linking service that sends payment notices, with its secret."""
 
     __tablename__ = "payment_partner"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(60), unique=True)
+    kind: Mapped[PartnerKind] = mapped_column(
+        str_enum(PartnerKind, 12), default=PartnerKind.SIGNED, server_default="signed"
+    )
     secret: Mapped[str] = mapped_column(String(128))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -24,9 +24,19 @@ class AdminUnit(db.Model):
     level: Mapped[UnitLevel] = mapped_column(str_enum(UnitLevel))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # A unit abolished by a merger points at today's unit that took it over; its markets
+    # have moved there and its figures are counted there.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"))
 
-    parent: Mapped[AdminUnit | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[AdminUnit]] = relationship(back_populates="parent")
+    parent: Mapped[AdminUnit | None] = relationship(
+        remote_side=[id], back_populates="children", foreign_keys=[parent_id]
+    )
+    children: Mapped[list[AdminUnit]] = relationship(
+        back_populates="parent", foreign_keys=[parent_id]
+    )
+    merged_into: Mapped[AdminUnit | None] = relationship(
+        remote_side=[id], foreign_keys=[merged_into_id]
+    )
 
     def __repr__(self) -> str:
         return f"<AdminUnit {self.code} {self.name}>"

@@ -17,9 +17,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from market.forms import Form
-from market.models import AccountKind, AccountSource, GoodsCategory, StallStatus
+from market.models import AccountKind, AccountSource, Bank, GoodsCategory, StallStatus
 from market.models.registry import CATEGORY_LABELS, STATUS_LABELS
-from market.vietqr import all_banks
+from market.registry.banks import usable_banks
 
 PHOTO_TYPES = ("jpg", "jpeg", "png", "webp")
 
@@ -39,14 +39,25 @@ def status_choices(blank: object = None) -> list[SelectChoice]:
     return options([("", blank), *choices] if blank is not None else choices)
 
 
+RECEIVE_ONLY = _l("nhận được chuyển khoản VietQR; ứng dụng của ngân hàng không quét được mã")
+
+
 def bank_choices() -> list[SelectChoice]:
-    """Every VietQR bank as "short name — full name (BIN)", the way people look for it."""
-    banks = sorted((b for b in all_banks() if b.vietqr), key=lambda b: b.short_name.casefold())
+    """Every bank of the directory but the withdrawn, as "short name — full name (BIN)".
+
+    Banks whose app cannot scan a VietQR still receive transfers, which is all a stall sign
+    needs; their label says so.
+    """
     # The bank picker ranks by code and short name: "VCB" and "MB" must find their bank first.
     return [SelectChoice("", "—"), *(
-        SelectChoice(b.bin, f"{b.short_name} — {b.name} ({b.bin})",
+        SelectChoice(b.bin, bank_label(b),
                      render_kw={"data-code": b.code, "data-short-name": b.short_name})
-        for b in banks)]
+        for b in usable_banks())]
+
+
+def bank_label(bank: Bank) -> str:
+    label = f"{bank.short_name} — {bank.name} ({bank.bin})"
+    return label if bank.vietqr else f"{label} · {RECEIVE_ONLY}"
 
 
 class MarketForm(Form):

@@ -26,6 +26,7 @@ from market.models import (
     Tenancy,
     Vendor,
 )
+from market.registry.banks import WITHDRAWN
 from market.vietqr import VietQRError, encode
 
 
@@ -36,7 +37,7 @@ class Obstacle(enum.StrEnum):
     CLOSED = "closed"
     NO_TENANT = "no_tenant"
     NO_ACCOUNT = "no_account"
-    BANK_WITHOUT_VIETQR = "bank_without_vietqr"
+    BANK_WITHDRAWN = "bank_withdrawn"
     INVALID_ACCOUNT = "invalid_account"
     SIGN_WITHDRAWN = "sign_withdrawn"
     AWAITING_APPROVAL = "awaiting_approval"
@@ -51,7 +52,7 @@ OBSTACLE_LABELS = {
     Obstacle.CLOSED: _l("Gian hàng đã đóng"),
     Obstacle.NO_TENANT: _l("Chưa có hộ kinh doanh thuê gian hàng"),
     Obstacle.NO_ACCOUNT: _l("Hộ kinh doanh chưa đăng ký tài khoản ngân hàng"),
-    Obstacle.BANK_WITHOUT_VIETQR: _l("Ngân hàng của tài khoản không hỗ trợ VietQR"),
+    Obstacle.BANK_WITHDRAWN: _l("Ngân hàng của tài khoản đã bị rút khỏi danh bạ ngân hàng"),
     Obstacle.INVALID_ACCOUNT: _l("Số tài khoản không tạo được mã VietQR hợp lệ"),
     Obstacle.SIGN_WITHDRAWN: _l("Biển của tài khoản này đã bị thu hồi"),
     Obstacle.AWAITING_APPROVAL: _l("Chờ duyệt thay đổi tài khoản"),
@@ -169,8 +170,8 @@ def describe(stall: Stall, vendor: Vendor | None, account: BankAccount | None,
         obstacle = Obstacle.AWAITING_APPROVAL
     elif (stall.id, account.id) in withdrawn:
         obstacle = Obstacle.SIGN_WITHDRAWN
-    elif not bank.vietqr:
-        obstacle = Obstacle.BANK_WITHOUT_VIETQR
+    elif bank.status == WITHDRAWN:  # a bank whose app cannot scan still receives transfers
+        obstacle = Obstacle.BANK_WITHDRAWN
     else:
         try:
             payload = encode(account.bank_bin, account.account_number, service=account.kind.value)

@@ -9,7 +9,7 @@ from importlib.resources import files
 
 from .names import to_ascii
 
-BANK_STATUSES = ("active", "renamed", "deprecated")
+BANK_STATUSES = ("active", "renamed", "withdrawn")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,15 @@ class Bank:
     vietqr: bool
     status: str
     note: str
+    source: str = ""
+
+    @property
+    def receive_only(self) -> bool:
+        """Its accounts receive VietQR (NAPAS 247) transfers, but its app cannot scan to pay.
+
+        That is all a stall sign needs: the payer's bank app does the scanning.
+        """
+        return not self.vietqr
 
     def to_dict(self) -> dict[str, str | bool]:
         """The bank as plain data, for JSON answers."""
@@ -32,8 +41,10 @@ class Bank:
             "short_name": self.short_name,
             "name": self.name,
             "vietqr": self.vietqr,
+            "receive_only": self.receive_only,
             "status": self.status,
             "note": self.note,
+            "source": self.source,
         }
 
 
@@ -50,6 +61,7 @@ def _directory() -> dict[str, Bank]:
             vietqr=row["vietqr"] == "1",
             status=row["status"],
             note=row["note"],
+            source=row["source"],
         )
     return banks
 

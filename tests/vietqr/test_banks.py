@@ -9,7 +9,7 @@ from market.vietqr import all_banks, get_bank, search_banks
 from market.vietqr.banks import BANK_STATUSES
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
-COLUMNS = ["bin", "code", "short_name", "name", "vietqr", "status", "note"]
+COLUMNS = ["bin", "code", "short_name", "name", "vietqr", "status", "note", "source"]
 
 
 def csv_rows():
@@ -33,6 +33,7 @@ def test_every_row_is_well_formed():
         assert None not in row, row
         if row["status"] != "active":
             assert row["note"], row
+        assert row["source"], row
     assert len({row["bin"] for row in rows}) == len(rows)
     assert len({row["code"] for row in rows}) == len(rows)
 
@@ -61,6 +62,7 @@ def test_lookup_by_bin():
         ("970444", "VCBNEO", "CBBank"),
         ("970406", "VIKKI", "DongA"),
         ("970449", "LPB", "LienVietPostBank"),
+        ("970408", "GPB", "Dầu khí Toàn cầu"),
     ],
 )
 def test_renamed_banks_keep_their_bin_and_mention_the_old_name(bank_bin, code, former):
@@ -107,3 +109,18 @@ def test_every_bin_of_the_reference_lists_is_in_the_directory():
             entry["bin"] for entry in json.loads(path.read_text(encoding="utf-8")) if entry["bin"]
         }
         assert bins <= ours, (path.name, sorted(bins - ours))
+
+
+def test_the_2025_changes_are_in_with_their_sources():
+    gpbank = get_bank("970408")
+    assert gpbank.short_name == "GPBank" and "Kỷ nguyên Thịnh vượng" in gpbank.name
+    assert gpbank.source.startswith("https://")
+    pay = get_bank("971133")
+    assert (pay.code, pay.short_name, pay.vietqr) == ("PVDB", "PVcomBank Pay", True)
+    assert "api.vietqr.io" in pay.source
+    assert get_bank("971133") in search_banks("pvcombank pay")
+
+
+def test_receive_only_banks_are_the_ones_whose_app_cannot_scan():
+    assert get_bank("970458").receive_only and not get_bank("970415").receive_only
+    assert get_bank("970458").to_dict()["receive_only"] is True

@@ -22,11 +22,12 @@ from market.models import (
     Vendor,
     utcnow,
 )
+from market.registry.banks import WITHDRAWN
 from market.registry.errors import RegistryError
 from market.registry.services import checks
 from market.registry.services.rows import insert_all
 from market.registry.services.vendors import vendor_market_id, vendor_market_ids
-from market.vietqr import VietQRError, encode, get_bank, holder_name
+from market.vietqr import VietQRError, encode, holder_name
 
 ACCOUNT_FIELDS = ("vendor_id", "version", "bank_bin", "account_number", "holder_name", "kind",
                   "source")
@@ -61,7 +62,7 @@ def check_account(bank_bin: str, account_number: str, holder: str, kind: Account
     ``banks``: the BINs of the bank directory in the database (see ``banks_in_directory``).
     """
     bank_bin = (bank_bin or "").strip()
-    if get_bank(bank_bin) is None or bank_bin not in banks:
+    if bank_bin not in banks:
         raise RegistryError("bank_bin", _l("Vui lòng chọn một ngân hàng trong danh sách."))
     number = clean_account_number(account_number)
     if not number:
@@ -85,11 +86,13 @@ def check_account(bank_bin: str, account_number: str, holder: str, kind: Account
 
 
 def banks_in_directory(bins: Iterable[str | None]) -> set[str]:
-    """Which of these BINs the database's bank directory holds, in one query."""
+    """Which of these BINs the database's bank directory holds and has not withdrawn."""
     wanted = {(bank_bin or "").strip() for bank_bin in bins} - {""}
     if not wanted:
         return set()
-    return set(db.session.scalars(select(Bank.bin).where(Bank.bin.in_(sorted(wanted)))))
+    return set(db.session.scalars(
+        select(Bank.bin).where(Bank.bin.in_(sorted(wanted)), Bank.status != WITHDRAWN)
+    ))
 
 
 def register_account(vendor: Vendor, *, bank_bin: str, account_number: str, holder_name: str,
