@@ -20,6 +20,7 @@ def load_banks_command() -> None:
 
 
 def register(app: Flask) -> None:
+    from market.admin.cli import units_cli
     from market.backup import backup_command, restore_command
     from market.demo.cli import demo_command
     from market.jobs.scheduler import scheduler_command
@@ -37,3 +38,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(signs_cli)
     app.cli.add_command(registry_cli)
     app.cli.add_command(qr)
+    app.cli.add_command(units_cli)

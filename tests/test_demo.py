@@ -89,7 +89,7 @@ def test_every_demo_user_can_sign_in_with_the_printed_password(app, cli):
 def test_users_are_scoped_as_their_role_needs(cli):
     load(cli)
     users = {user.role.value: user for user in db.session.scalars(select(User))}
-    assert users["commune"].admin_unit.name == "Xã Kim Chung"
+    assert users["commune"].admin_unit.name == "Xã Thiên Lộc"
     assert {m.name for m in users["board"].markets} == {"Chợ Mun", "Chợ Tó", "Chợ Thư Lâm"}
     assert len(users["team"].markets) == 3
     assert users["admin"].markets == [] and users["admin"].admin_unit is None
@@ -98,7 +98,7 @@ def test_users_are_scoped_as_their_role_needs(cli):
 def test_units_show_the_two_tier_government(cli):
     load(cli)
     units = {unit.name: unit for unit in db.session.scalars(select(AdminUnit))}
-    assert units["Xã Kim Chung"].parent is units["Thành phố Hà Nội"]
+    assert units["Xã Thiên Lộc"].parent is units["Thành phố Hà Nội"]
     assert units["Huyện Đông Anh"].level is UnitLevel.DISTRICT
     assert not units["Huyện Đông Anh"].active
 

@@ -2,10 +2,10 @@
 and administrative units (list, create); the bank directory is in ``banks``."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from market.admin import bp, services
 from market.admin.forms import (
@@ -16,6 +16,7 @@ from market.admin.forms import (
     UnitForm,
     UserForm,
 )
+from market.admin.units import unit_options
 from market.auth.access import Action, requires
 from market.extensions import db
 from market.models import AdminUnit, Market, UnitLevel, User
@@ -34,10 +35,7 @@ def admin_labels() -> dict:
 
 
 def unit_choices(level: UnitLevel | None = UnitLevel.COMMUNE):
-    query = select(AdminUnit).where(AdminUnit.active).order_by(AdminUnit.name)
-    if level is not None:
-        query = query.where(AdminUnit.level == level)
-    return options([(0, "—"), *((u.id, f"{u.name} ({u.code})") for u in db.session.scalars(query))])
+    return unit_options(level, blank="—")
 
 
 def fill_scope_choices(form: UserForm) -> None:
@@ -146,6 +144,16 @@ def units():
             db.session.commit()
             flash(_("Đã thêm %(name)s.", name=unit.name), "info")
             return redirect(url_for("admin.units"))
-    rows = db.session.scalars(select(AdminUnit).order_by(AdminUnit.level, AdminUnit.name))
-    return render_template("admin/units.html", units=list(rows), form=form), \
+    text = request.args.get("q", "").strip()
+    return render_template("admin/units.html", units=find_units(text), q=text, form=form), \
         400 if form.errors else 200
+
+
+def find_units(text: str, limit: int = 200) -> list[AdminUnit]:
+    """Units whose name or code contains ``text``; the provinces and older units without."""
+    query = select(AdminUnit).order_by(AdminUnit.level, AdminUnit.name).limit(limit)
+    if text:
+        return list(db.session.scalars(query.where(
+            or_(AdminUnit.name.ilike(f"%{text}%"), AdminUnit.code.startswith(text)))))
+    return list(db.session.scalars(query.where(
+        or_(AdminUnit.level != UnitLevel.COMMUNE, ~AdminUnit.active))))

@@ -1,4 +1,4 @@
-"""Where the demo happens: Hà Nội's units around Kim Chung, three markets and their floor plans."""
+"""Where the demo happens: real 2025 communes of Hà Nội around chợ Mun, three markets, their floor plans."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,15 +17,18 @@ class UnitPlan:
     active: bool = True
 
 
-# Since 1 July 2025 communes hang directly under the province; the old district stays,
-# inactive, because older records still name it.
+# The statistics office's 2025 codes, as the ``vietnam-provinces`` package gives them
+# (``flask --app market units load`` loads all 3,321). Since 1 July 2025 communes hang
+# directly under the province; the old district stays, inactive, because older records
+# still name it. Xã Kim Chung (00493), where chợ Mun stands, is now part of Xã Thiên Lộc,
+# which kept its code; the Tó hamlet of the former Xã Uy Nỗ is now in Xã Đông Anh.
 ADMIN_UNITS = (
     UnitPlan("01", "Thành phố Hà Nội", UnitLevel.PROVINCE, None),
     UnitPlan("017", "Huyện Đông Anh", UnitLevel.DISTRICT, "01", active=False),
-    UnitPlan("00475", "Xã Kim Chung", UnitLevel.COMMUNE, "01"),
+    UnitPlan("00493", "Xã Thiên Lộc", UnitLevel.COMMUNE, "01"),
     UnitPlan("00454", "Xã Đông Anh", UnitLevel.COMMUNE, "01"),
-    UnitPlan("00466", "Xã Thư Lâm", UnitLevel.COMMUNE, "01"),
-    UnitPlan("00460", "Xã Phúc Thịnh", UnitLevel.COMMUNE, "01"),
+    UnitPlan("00484", "Xã Thư Lâm", UnitLevel.COMMUNE, "01"),
+    UnitPlan("00466", "Xã Phúc Thịnh", UnitLevel.COMMUNE, "01"),
 )
 
 
@@ -82,19 +85,19 @@ SERVICES = {G.SERVICES: 3, G.HOUSEHOLD: 2, G.FLOWERS: 1}
 
 MARKETS = (
     MarketPlan(
-        "HN-DA-TO", "Chợ Tó", 1, "00454", "Thôn Tó, xã Đông Anh, Hà Nội",
+        "HN-DA-TO", "Chợ Tó", 1, "00454", "Thôn Tó (xã Uy Nỗ cũ), xã Đông Anh, Hà Nội",
         (Zone("A", 4, 10, FRESH), Zone("B", 3, 10, WET), Zone("C", 2, 10, DRY),
          Zone("D", 3, 10, WEAR), Zone("E", 2, 8, FOOD), Zone("F", 1, 14, SERVICES)),
         with_account=0.6, vacant=0.07, closed=0.03, drive=(date(2025, 9, 1), date(2026, 10, 31)),
     ),
     MarketPlan(
-        "HN-KC-MUN", "Chợ Mun", 2, "00475", "Thôn Mạch Lũng, xã Kim Chung, Hà Nội",
+        "HN-KC-MUN", "Chợ Mun", 2, "00493", "Thôn Mạch Lũng (xã Kim Chung cũ), xã Thiên Lộc, Hà Nội",
         (Zone("A", 2, 10, FRESH), Zone("B", 2, 8, WET), Zone("C", 2, 8, DRY),
          Zone("D", 2, 8, WEAR), Zone("E", 1, 12, FOOD)),
         with_account=1.0, vacant=0.03, closed=0.0, drive=(date(2025, 3, 1), date(2025, 8, 31)),
     ),
     MarketPlan(
-        "HN-TL-TL", "Chợ Thư Lâm", 3, "00466", "Xã Thư Lâm, Hà Nội",
+        "HN-TL-TL", "Chợ Thư Lâm", 3, "00484", "Xã Thư Lâm, Hà Nội",
         (Zone("A", 2, 8, FRESH | {G.POULTRY: 2}), Zone("B", 1, 10, WET),
          Zone("C", 1, 14, DRY | FOOD)),
         with_account=0.35, vacant=0.1, closed=0.05, drive=(date(2026, 3, 1), date(2026, 11, 15)),

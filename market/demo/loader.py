@@ -51,7 +51,7 @@ class DemoUser:
 
 DEMO_USERS = (
     DemoUser(Role.ADMIN, "demo.admin", "Phạm Quốc Khánh"),
-    DemoUser(Role.COMMUNE, "demo.xa", "Trần Thị Minh Nguyệt", commune_code="00475"),
+    DemoUser(Role.COMMUNE, "demo.xa", "Trần Thị Minh Nguyệt", commune_code="00493"),
     DemoUser(Role.BOARD, "demo.bql", "Lê Văn Hòa", all_markets=True),
     DemoUser(Role.TEAM, "demo.to", "Đỗ Trung Kiên", all_markets=True),
 )

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
+from market.admin.units import unit_options
 from market.auth.access import (
     Action,
     market_or_404,
@@ -16,7 +17,7 @@ from market.auth.access import (
     visible_markets,
 )
 from market.extensions import db
-from market.models import AdminUnit, Market, Stall, UnitLevel
+from market.models import Market, Stall, UnitLevel
 from market.registry import bp, queries
 from market.registry import services as registry
 from market.registry.forms import MarketForm, StallFilterForm, options
@@ -71,11 +72,7 @@ def stalls_table(market: Market) -> dict:
 
 
 def commune_choices() -> list[SelectChoice]:
-    units = db.session.scalars(
-        select(AdminUnit).where(AdminUnit.level == UnitLevel.COMMUNE, AdminUnit.active)
-        .order_by(AdminUnit.name)
-    )
-    return options((u.id, f"{u.name} ({u.code})") for u in units)
+    return unit_options(UnitLevel.COMMUNE)
 
 
 @bp.route("/markets/new", methods=["GET", "POST"])
