@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from market.extensions import db
 from market.jobs.runs import run_job
 from market.models.adoption import JobKind, RunStatus
+from market.models.evidence import PartnerKind
 from market.monitor.clock import local_today
 
 monitor = AppGroup("monitor", help="The adoption monitor: snapshots, alerts, payment partners.")
@@ -63,17 +64,31 @@ def partner_group() -> None:
 
 @partner_group.command("add")
 @click.argument("name")
-def partner_add_command(name: str) -> None:
-    """Add a partner and print its signing secret (shown this once only)."""
+@click.option("--kind", type=click.Choice([kind.value for kind in PartnerKind]),
+              default=PartnerKind.SIGNED.value, show_default=True,
+              help="The format the partner posts: the app's signed JSON, SePay's or Casso's.")
+@click.option("--provider-key", is_flag=True,
+              help="Type the key the provider gave (Casso's checksum key, SePay's HMAC key) "
+                   "instead of generating one.")
+def partner_add_command(name: str, kind: str, provider_key: bool) -> None:
+    """Add a partner and print its secret and where it posts (shown this once only)."""
     from market.monitor.payments import add_partner
 
+    given = click.prompt("the provider's key", hide_input=True) if provider_key else None
     try:
-        partner, secret = add_partner(name)
+        partner, secret = add_partner(name, PartnerKind(kind), given)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
-    click.echo(f"partner {partner.name} added; its secret (shown once, keep it safe):")
-    click.echo(secret)
+    if partner.kind == PartnerKind.SIGNED:
+        click.echo(f"partner {partner.name} added; its secret (shown once, keep it safe):")
+        click.echo(secret)
+        return
+    click.echo(f"partner {partner.name} ({partner.kind.value}) added; webhook address: "
+               f"https://<this server>/api/v1/webhooks/partners/{partner.id}")
+    if not given:
+        click.echo("its key (shown once; SePay: API key, or HMAC key if SePay lets you set it):")
+        click.echo(secret)
 
 
 @monitor.command("import-activity")

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from market.extensions import db
 from market.models import PaymentNotification, PaymentPartner, Stall, User, utcnow
-from market.models.evidence import ActivitySource, NotificationStatus
+from market.models.evidence import ActivitySource, NotificationStatus, PartnerKind
 from market.monitor.activity import add_payments
 from market.monitor.clock import local_day
 from market.monitor.registry_lookup import stalls_paid_by
@@ -48,22 +48,29 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def add_partner(name: str) -> tuple[PaymentPartner, str]:
-    """A new partner and its secret (shown once to the administrator). Flushes only."""
+def add_partner(name: str, kind: PartnerKind = PartnerKind.SIGNED, secret: str | None = None
+                ) -> tuple[PaymentPartner, str]:
+    """A new partner of a kind and its secret (shown once to the administrator). Flushes only.
+
+    ``secret`` is the key a provider generated (Casso's checksum key, SePay's HMAC key);
+    without one a fresh key is made for the administrator to give the provider.
+    """
     name = name.strip()
     if not name or db.session.scalar(select(PaymentPartner).where(PaymentPartner.name == name)):
         raise ValueError(f"partner name {name!r} is empty or taken")
-    secret = secrets.token_urlsafe(32)
-    partner = PaymentPartner(name=name, secret=secret)
+    secret = (secret or "").strip() or secrets.token_urlsafe(32)
+    if len(secret) > 128:
+        raise ValueError("the partner's key is longer than 128 characters")
+    partner = PaymentPartner(name=name, kind=PartnerKind(kind), secret=secret)
     db.session.add(partner)
     db.session.flush()
     return partner, secret
 
 
 def _authenticate(partner_name: str, timestamp: str, given: str, body: bytes) -> PaymentPartner:
-    partner = db.session.scalar(
-        select(PaymentPartner).where(PaymentPartner.name == partner_name, PaymentPartner.active)
-    )
+    partner = db.session.scalar(select(PaymentPartner).where(
+        PaymentPartner.name == partner_name, PaymentPartner.active,
+        PaymentPartner.kind == PartnerKind.SIGNED))
     if partner is None or not hmac.compare_digest(signature(partner.secret, timestamp, body), given):
         raise WebhookRejected(401, "bad partner or signature")
     try:
@@ -107,7 +114,16 @@ def receive_payment_notification(
     account that pays no single stall is quarantined for the board, not dropped.
     """
     partner = _authenticate(partner_name, timestamp, given_signature, body)
-    data = _parse(body)
+    return record_notice(partner, _parse(body))
+
+
+def record_notice(partner: PaymentPartner, data: dict) -> Outcome:
+    """Record one checked notice for ``partner``; flushes, the caller commits.
+
+    ``data`` holds exactly what the ladder needs: ``transaction_id`` (the partner's, which
+    makes the notice count once), ``account_number``, ``bank_bin`` (may be empty),
+    ``amount`` and ``paid_at`` (aware). Every partner kind comes through here.
+    """
     existing = _find(partner.id, data["transaction_id"])
     if existing is not None:
         return Outcome(existing.id, existing.status, duplicate=True)

@@ -1,7 +1,8 @@
-"""``POST /api/v1/webhooks/payments``: a partner's payment notification (no session, no CSRF)."""
+"""Payment webhooks (no session, no CSRF): the app's signed format and the providers' own."""
 from flask import Blueprint, jsonify, request
 
 from market.extensions import db
+from market.monitor.partners import receive_partner_notices
 from market.monitor.payments import WebhookRejected, receive_payment_notification
 
 bp = Blueprint("payment_webhooks", __name__, url_prefix="/api/v1/webhooks")
@@ -21,3 +22,15 @@ def payments():
         return jsonify(status=refusal.status, detail=refusal.message), refusal.status
     db.session.commit()
     return jsonify(id=outcome.notification_id, status=outcome.status.value, duplicate=outcome.duplicate)
+
+
+@bp.post("/partners/<int:partner_id>")
+def partner_notices(partner_id: int):
+    """A SePay or Casso post, authenticated by the partner's key; answered as they expect."""
+    try:
+        receive_partner_notices(partner_id, request.headers, request.get_data())
+    except WebhookRejected as refusal:
+        db.session.rollback()
+        return jsonify(success=False, message=refusal.message), refusal.status
+    db.session.commit()
+    return jsonify(success=True)
