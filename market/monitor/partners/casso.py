@@ -17,14 +17,7 @@ import json
 import re
 from collections.abc import Mapping
 
-from market.monitor.partners.common import (
-    bank_bin,
-    check_fresh,
-    load_json,
-    local_time,
-    notice,
-    same_secret,
-)
+from market.monitor.partners import common
 from market.monitor.payments import WebhookRejected
 
 _SIGNATURE = re.compile(r"t=(\d+),v1=([0-9a-fA-F]+)")
@@ -42,14 +35,15 @@ def authenticate(secret: str, headers: Mapping[str, str], body: bytes) -> None:
     if match is None:
         raise WebhookRejected(401, "missing or malformed X-Casso-Signature")
     timestamp, given = match.groups()
-    if not same_secret(signature(secret, timestamp, load_json(body)), given.lower()):
+    expected = signature(secret, timestamp, common.load_json(body))
+    if not common.same_secret(expected, given.lower()):
         raise WebhookRejected(401, "bad signature")
-    check_fresh(int(timestamp) / 1000)
+    common.check_fresh(int(timestamp) / 1000)
 
 
 def incoming(body: bytes) -> list[dict]:
     """The post's incoming transactions as notices (money going out is left out)."""
-    data = load_json(body)
+    data = common.load_json(body)
     transactions = data.get("data") if isinstance(data, dict) else None
     if isinstance(transactions, dict):
         transactions = [transactions]
@@ -64,7 +58,7 @@ def incoming(body: bytes) -> list[dict]:
         if amount <= 0:
             continue
         bank = transaction.get("bankAbbreviation") or transaction.get("bankName", "")
-        notices.append(notice(transaction.get("id"), transaction.get("accountNumber"),
-                              bank_bin(bank), amount,
-                              local_time(transaction.get("transactionDateTime", ""))))
+        paid_at = common.local_time(transaction.get("transactionDateTime", ""))
+        notices.append(common.notice(transaction.get("id"), transaction.get("accountNumber"),
+                                     common.bank_bin(bank), amount, paid_at))
     return notices

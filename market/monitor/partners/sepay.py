@@ -12,14 +12,7 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 
-from market.monitor.partners.common import (
-    bank_bin,
-    check_fresh,
-    load_json,
-    local_time,
-    notice,
-    same_secret,
-)
+from market.monitor.partners import common
 from market.monitor.payments import WebhookRejected
 
 
@@ -31,18 +24,18 @@ def authenticate(secret: str, headers: Mapping[str, str], body: bytes) -> None:
             raise WebhookRejected(401, "bad X-SePay-Timestamp")
         message = timestamp.encode() + b"." + body
         expected = "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-        if not same_secret(expected, signature.strip()):
+        if not common.same_secret(expected, signature.strip()):
             raise WebhookRejected(401, "bad signature")
-        check_fresh(int(timestamp))
+        common.check_fresh(int(timestamp))
         return
     scheme, _, key = headers.get("Authorization", "").partition(" ")
-    if scheme.casefold() != "apikey" or not same_secret(secret, key.strip()):
+    if scheme.casefold() != "apikey" or not common.same_secret(secret, key.strip()):
         raise WebhookRejected(401, "bad API key")
 
 
 def incoming(body: bytes) -> list[dict]:
     """The post's transaction as a notice, or nothing for money going out."""
-    data = load_json(body)
+    data = common.load_json(body)
     if not isinstance(data, dict):
         raise WebhookRejected(400, "expected one transaction object")
     if str(data.get("transferType", "")).casefold() != "in":
@@ -53,5 +46,6 @@ def incoming(body: bytes) -> list[dict]:
         raise WebhookRejected(400, "bad transferAmount") from None
     if amount <= 0:
         return []
-    return [notice(data.get("id"), data.get("accountNumber"), bank_bin(data.get("gateway", "")),
-                   amount, local_time(data.get("transactionDate", "")))]
+    bank = common.bank_bin(data.get("gateway", ""))
+    paid_at = common.local_time(data.get("transactionDate", ""))
+    return [common.notice(data.get("id"), data.get("accountNumber"), bank, amount, paid_at)]
