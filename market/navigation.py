@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, url_for
+from flask import Flask, request, url_for
 from flask_login import current_user
 
 from market.auth.access import Action, can
@@ -25,14 +25,20 @@ def add_nav_entry(endpoint: str, label: object, action: Action, order: int = 50)
     ENTRIES.sort(key=lambda e: e.order)
 
 
-def nav_items() -> list[dict[str, str]]:
+def nav_items() -> list[dict[str, object]]:
+    """The entries the signed-in user may open; ``current`` marks the one whose address is
+    the longest prefix of this page's (``/dashboard/`` is not current on ``/dashboard/quality``)."""
     if not current_user.is_authenticated:
         return []
-    return [
-        {"url": url_for(e.endpoint), "label": str(e.label)}
+    items = [
+        {"url": url_for(e.endpoint), "label": str(e.label), "current": False}
         for e in ENTRIES
         if can(current_user, e.action)
     ]
+    matching = [item for item in items if request.path.startswith(str(item["url"]))]
+    if matching:
+        max(matching, key=lambda item: len(str(item["url"])))["current"] = True
+    return items
 
 
 def init_app(app: Flask) -> None:

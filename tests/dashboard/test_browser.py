@@ -91,6 +91,7 @@ def test_board_registers_a_stall_and_an_account_and_prints_its_sign(browser, bas
     page.click("text=Đăng ký tài khoản")
     page.select_option("select[name=bank_bin]", "970436")
     page.fill("input[name=account_number]", "1023456789")
+    page.fill("input[name=account_number_again]", "1023456789")
     page.click("form:has(input[name=account_number]) button[type=submit]")
     page.wait_for_selector("text=Đã lưu tài khoản 1023456789")
     stall_id = fresh(select(Stall.id).where(Stall.code == "A1-01"))
