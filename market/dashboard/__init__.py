@@ -17,5 +17,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(root_bp)
     if not any(entry.endpoint.startswith("dashboard.") for entry in ENTRIES):
         add_nav_entry("dashboard.index", _l("Tổng quan"), Action.READ, 5)
-        add_nav_entry("dashboard.worklist_start", _l("Cần đến thăm"), Action.RECORD_EVIDENCE, 55)
+        add_nav_entry("dashboard.worklist_start", _l("Cần đến thăm"), Action.RECORD_EVIDENCE, 55,
+                      also=("dashboard.market_worklist", "dashboard.visit", "dashboard.route"))
         add_nav_entry("dashboard.quality", _l("Chất lượng dữ liệu"), Action.READ, 70)

@@ -34,12 +34,23 @@ from market.monitor import bp
 from market.monitor.alerts import close_alert, open_alerts
 from market.monitor.clock import local_today
 from market.monitor.errors import EvidenceError
-from market.monitor.forms import InspectionForm, ReportForm, ResolveForm, RunForm, TargetsForm
+from market.monitor.forms import (
+    InspectionForm,
+    ReportForm,
+    ResolveForm,
+    RunForm,
+    TargetsForm,
+)
 from market.monitor.inspections import record_inspection
 from market.monitor.ladder import step_of
 from market.monitor.payments import quarantined, resolve_notification
 from market.monitor.reports import check_report, import_report
-from market.monitor.targets import SETTINGS, inherited_targets, set_targets, stored_targets
+from market.monitor.targets import (
+    SETTINGS,
+    inherited_targets,
+    set_targets,
+    stored_targets,
+)
 
 
 @bp.route("/stalls/<int:stall_id>/inspections/new", methods=["GET", "POST"])

@@ -14,7 +14,13 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from market.forms import Form
 from market.models import AccountKind, AccountSource, Bank, GoodsCategory, StallStatus

@@ -33,7 +33,7 @@ def attachment(body: bytes, mimetype: str, filename: str, download: bool = True)
 
 
 def stall_unavailable(stall: Stall, error: SignUnavailable):
-    page = render_template("signs/unavailable.html", stall=stall, reason=error.obstacle.label)
+    page = render_template("signs/unavailable.html", stall=stall, obstacle=error.obstacle)
     return page, 409
 
 

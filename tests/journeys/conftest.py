@@ -108,6 +108,11 @@ class Journey:
         self.page.wait_for_url(lambda url: "/login" not in url)
         self.shot("signed-in")
 
+    def open(self, url: str) -> None:
+        """Open an address someone was given (a vendor's link): the only one typed."""
+        db.session.commit()
+        self.page.goto(url)
+
     def shot(self, name: str) -> Path:
         """Save a full-page screenshot of this step as ``NN-name.png``."""
         self.steps += 1
@@ -128,12 +133,36 @@ class Journey:
         self.page.get_by_role(role, name=name).first.click()
         self.page.wait_for_load_state()
 
-    def download(self, name: str | re.Pattern, role: str = "link") -> bytes:
+    def download(self, name: str | re.Pattern, role: str = "link", *,
+                 new_tab: bool = False) -> bytes:
         """Click ``name`` and return the file the browser receives (a PDF opens as a download
-        in headless Chromium)."""
+        in headless Chromium); ``new_tab`` for a form or link that opens its own tab."""
+        if new_tab:  # shown in Chromium's PDF viewer: keep the bytes as they arrive
+            return self._document_from_new_tab(role, name)
         with self.page.expect_download() as arrived:
             self.page.get_by_role(role, name=name).first.click()
         return Path(arrived.value.path()).read_bytes()
+
+
+    def _document_from_new_tab(self, role: str, name: str | re.Pattern) -> bytes:
+        kept: list[bytes] = []
+
+        def keep(route) -> None:
+            answer = route.fetch()
+            if answer.headers.get("content-type", "").startswith("application/pdf"):
+                kept.append(answer.body())
+            route.fulfill(response=answer)
+
+        context = self.page.context
+        context.route(lambda url: url.startswith(self.base_url), keep)
+        try:
+            with context.expect_page() as opened:
+                self.page.get_by_role(role, name=name).first.click()
+            opened.value.wait_for_load_state()
+        finally:
+            context.unroute_all()
+        assert kept, f"no PDF arrived in the new tab after clicking {name!r}"
+        return kept[0]
 
 
 @pytest.fixture

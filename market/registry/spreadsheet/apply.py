@@ -14,7 +14,12 @@ from typing import Any, TypeVar
 from market.models import AccountKind, AccountSource, Stall, Vendor
 from market.registry import services
 from market.registry.spreadsheet.columns import BY_KEY
-from market.registry.spreadsheet.plan import PROGRESS_EVERY, ImportPlan, RowPlan, RowProblem
+from market.registry.spreadsheet.plan import (
+    PROGRESS_EVERY,
+    ImportPlan,
+    RowPlan,
+    RowProblem,
+)
 
 # Service field names → spreadsheet column keys, to name the column of a refusal.
 FIELD_COLUMNS = {"code": "stall_code", "name": "vendor_name", "bank_bin": "bank",
