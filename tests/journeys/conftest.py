@@ -66,8 +66,9 @@ def base_url(served_app) -> Iterator[str]:
         db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module: closed before other suites start their own Playwright."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
