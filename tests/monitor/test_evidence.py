@@ -60,6 +60,27 @@ def test_photo_of_another_account_raises_a_swapped_sign_alert(client):
     assert "Mã QR bị tráo" in alerts_page and stall.code in alerts_page
 
 
+# Stickers as MoMo and MB Bank print them (tests/vietqr/data/real_payloads.json): a plain
+# value in tag 80, an empty purpose 62.08.
+MOMO_STICKER = ("00020101021138620010A00000072701320006970454011899MM24011M348750800208QRIBFTTA"
+                "53037045802VN62190515MOMOW2W3487508080030466304EBC8")
+MB_STICKER = ("00020101021138570010A000000727012700069704220113VQRQADKQM47680208QRIBFTTA"
+              "53037045802VN62150107NPS686908006304FAFE")
+
+
+def test_a_wallet_sticker_as_printed_is_read_and_a_swapped_one_noticed(client):
+    market = make_market()
+    stall, account = tenant_stall(market)
+    account.bank_bin, account.account_number = "970454", "99MM24011M34875080"
+    db.session.flush()
+    login(client, make_user(Role.TEAM, markets=[market]))
+    inspect(client, stall, photo=(io.BytesIO(render_png(MOMO_STICKER, size_px=500)), "qr.png"))
+    assert db.session.scalar(select(Inspection.scan_result)) == ScanResult.MATCH
+    inspect(client, stall, photo=(io.BytesIO(render_png(MB_STICKER, size_px=500)), "qr.png"))
+    alert = db.session.scalar(select(Alert))
+    assert alert.kind == AlertKind.SWAPPED_SIGN and "VQRQADKQM4768" in alert.detail
+
+
 def test_photo_without_a_qr_is_unreadable(client):
     market = make_market()
     stall, _ = tenant_stall(market)
