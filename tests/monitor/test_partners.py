@@ -8,11 +8,11 @@ import time
 from datetime import UTC, date, datetime
 
 import pytest
-from factories import make_account, make_market, make_stall, make_vendor
+from factories import login, make_account, make_market, make_stall, make_user, make_vendor
 from sqlalchemy import func, select
 
 from market.extensions import db
-from market.models import AdoptionStep, PaymentActivity, PaymentNotification, PaymentPartner
+from market.models import AdoptionStep, PaymentActivity, PaymentNotification, PaymentPartner, Role
 from market.models.evidence import NotificationStatus, PartnerKind
 from market.monitor.ladder import step_of
 from market.monitor.partners import casso
@@ -180,3 +180,17 @@ def test_partner_kinds_are_chosen_when_a_partner_is_added(cli):
     stored = {row.name: (row.kind, row.secret) for row in db.session.scalars(select(PaymentPartner))}
     assert stored["SePay chợ Mun"][0] == PartnerKind.SEPAY
     assert stored["Casso chợ Tó"] == (PartnerKind.CASSO, CASSO_KEY)
+
+
+def test_the_administrator_chooses_the_kind_on_the_partners_page(client):
+    login(client, make_user(Role.ADMIN))
+    page = client.post("/admin/partners", data={"name": "Casso chợ Tó", "kind": "casso",
+                                                "provider_key": CASSO_KEY}).get_data(as_text=True)
+    casso_partner = db.session.scalar(select(PaymentPartner))
+    assert (casso_partner.kind, casso_partner.secret) == (PartnerKind.CASSO, CASSO_KEY)
+    assert f"/api/v1/webhooks/partners/{casso_partner.id}" in page and CASSO_KEY not in page
+    page = client.post("/admin/partners", data={"name": "SePay chợ Mun", "kind": "sepay"}
+                       ).get_data(as_text=True)
+    sepay_partner = db.session.scalar(
+        select(PaymentPartner).where(PaymentPartner.name == "SePay chợ Mun"))
+    assert sepay_partner.secret in page and "data-partner-url" in page
