@@ -1,7 +1,6 @@
 # Shared set-up for scripts/run and scripts/test: system libraries, the virtualenv, translations.
 # Sourced, not run. Idempotent: a second call only checks.
 
-PYTHON=${PYTHON:-python3.11}
 VENV=${MARKET_VENV:-.venv}
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -19,13 +18,50 @@ ensure_system_packages() {
     say "system libraries present"
     return
   fi
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    say "installing system packages:$missing"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  # shellcheck disable=SC2086  # one word per package
+  install_packages $missing
+}
+
+# The system's python3 (Debian 12: 3.11, Debian 13: 3.13, Ubuntu 24.04: 3.12), or $PYTHON.
+find_python() {
+  PYTHON=${PYTHON:-python3}
+  if ! command -v "$PYTHON" >/dev/null; then
+    install_packages python3
+  fi
+  if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    echo "Chợ 4.0 needs Python 3.11 or newer; $PYTHON is $("$PYTHON" -V 2>&1)." >&2
+    echo "Set PYTHON=/path/to/python3.11 (or newer) and run again." >&2
+    exit 1
+  fi
+}
+
+# Debian and Ubuntu ship venv (with ensurepip) separately: python3-venv, or python3.X-venv.
+ensure_venv_module() {
+  if "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
+    return
+  fi
+  local versioned
+  versioned="python$("$PYTHON" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')-venv"
+  if apt-cache show "$versioned" >/dev/null 2>&1; then
+    install_packages "$versioned"
   else
-    echo "Missing system packages:$missing" >&2
-    echo "Install them with: sudo apt-get install$missing" >&2
+    install_packages python3-venv
+  fi
+}
+
+install_packages() {
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing system packages: $*"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  elif command -v sudo >/dev/null && command -v apt-get >/dev/null \
+      && { [ -t 0 ] || sudo -n true 2>/dev/null; }; then  # a person can answer, or no password
+    say "installing system packages with sudo: $*"
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  else
+    echo "Missing system packages: $*" >&2
+    echo "Install them with: sudo apt-get install $*" >&2
     exit 1
   fi
 }
@@ -33,7 +69,10 @@ ensure_system_packages() {
 ensure_venv() {
   local extras=$1
   if [ ! -x "$VENV/bin/python" ]; then
-    say "creating the virtualenv in $VENV"
+    find_python
+    ensure_venv_module
+    say "creating the virtualenv in $VENV with $("$PYTHON" -V)"
+    rm -rf "$VENV"  # a half-made one from a run without the venv module
     "$PYTHON" -m venv "$VENV"
   fi
   # Reinstall only when the declared dependencies change.
