@@ -34,7 +34,8 @@ __all__ = [
 ]
 
 # Width of the QR code (quiet zone included) on each format, in millimetres.
-QR_SIZE_MM = {SignFormat.A6: 60, SignFormat.A5: 85, SignFormat.A4: 125, SignFormat.STICKERS: 46}
+# The code with its quiet zone of four modules, as wide as each page allows inside its frame.
+QR_SIZE_MM = {SignFormat.A6: 80, SignFormat.A5: 112, SignFormat.A4: 160, SignFormat.STICKERS: 56}
 STICKERS_PER_SHEET = 6
 # Signs per WeasyPrint document: bounds the memory of one rendering, whatever the batch.
 CHUNK_SIZE = 250
@@ -150,8 +151,13 @@ def sign_qr_svg(payload: str, sign_format: SignFormat) -> str:
 
 
 def group_for_reading(number: str, size: int = 4) -> str:
-    """``0011012345678`` → ``0011 0123 4567 8``: groups of four, read aloud one by one."""
-    return " ".join(number[i:i + size] for i in range(0, len(number), size))
+    """Groups of four read aloud one by one, never a lone digit at the end:
+    ``0011012345678`` → ``0011 0123 456 78``, ``1023456789`` → ``1023 4567 89``."""
+    groups = [number[i:i + size] for i in range(0, len(number), size)]
+    if len(groups) > 1 and len(groups[-1]) == 1:  # 4 + 1 read better as 3 + 2
+        tail = groups[-2] + groups[-1]
+        groups[-2:] = [tail[:3], tail[3:]]
+    return " ".join(groups)
 
 
 def signs_html(market: Market, faces: list[SignFace], sign_format: SignFormat) -> str:

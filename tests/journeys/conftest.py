@@ -135,14 +135,19 @@ class Journey:
         self.page.wait_for_load_state()
 
     def download(self, name: str | re.Pattern, role: str = "link", *,
-                 new_tab: bool = False) -> bytes:
+                 new_tab: bool = False, save_as: str = "download.pdf") -> bytes:
         """Click ``name`` and return the file the browser receives (a PDF opens as a download
-        in headless Chromium); ``new_tab`` for a form or link that opens its own tab."""
+        in headless Chromium); ``new_tab`` for a form or link that opens its own tab. The file
+        is kept beside the screenshots as step ``NN-save_as``."""
         if new_tab:  # shown in Chromium's PDF viewer: keep the bytes as they arrive
-            return self._document_from_new_tab(role, name)
-        with self.page.expect_download() as arrived:
-            self.page.get_by_role(role, name=name).first.click()
-        return Path(arrived.value.path()).read_bytes()
+            body = self._document_from_new_tab(role, name)
+        else:
+            with self.page.expect_download() as arrived:
+                self.page.get_by_role(role, name=name).first.click()
+            body = Path(arrived.value.path()).read_bytes()
+        self.steps += 1
+        (self.folder / f"{self.steps:02d}-{save_as}").write_bytes(body)
+        return body
 
 
     def _document_from_new_tab(self, role: str, name: str | re.Pattern) -> bytes:
@@ -181,7 +186,7 @@ def journey_factory(browser, base_url, size, request):
         page = context.new_page()
         folder = SCREENSHOTS / "-".join(filter(None, [test_name, person])) / size
         folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("*.png"):
+        for old in [*folder.glob("*.png"), *folder.glob("*.pdf")]:
             old.unlink()
         journey = Journey(page, base_url, size, folder)
         page.on("request", lambda req, j=journey: _count_typed(j, req))

@@ -48,8 +48,10 @@ def test_board_registers_a_stall_and_prints_its_sign_and_the_whole_market(journe
     page.get_by_text("Đã lưu tài khoản 1023456789").wait_for()
     journey.shot("account-saved")
 
-    sign = journey.download(re.compile("In biển QR"))
+    sign = journey.download(re.compile("In biển QR"), save_as="sign-a6.pdf")
     assert payees(sign) == [("970436", "1023456789")]
+    poster = journey.download("A4 – áp phích", save_as="sign-a4.pdf")
+    assert payees(poster) == [("970436", "1023456789")]
 
     journey.click("Chợ Mun")
     journey.click(re.compile("In biển QR cả chợ"))

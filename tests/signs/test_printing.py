@@ -66,7 +66,7 @@ def test_pages_show_vendor_names_with_diacritics_and_holder_in_ascii(market_with
     assert "Hàng cá Ánh Dương" in texts[2]
     assert "Lê Văn Đức" in texts[3]
     assert "NGUYEN THI HUONG" in texts[1]
-    assert "0011 0123 4567 8" in texts[2]
+    assert "0011 0123 456 78" in texts[2]
 
 
 def test_every_page_scans_to_the_stalls_registered_bank_and_account(market_with_stalls):
@@ -201,7 +201,8 @@ def test_batch_rendered_in_chunks_by_two_processes_keeps_the_order(app, market_w
 
     texts = page_texts(batch.pdf)
     assert len(texts) == 4
-    assert [t.split("\n")[1].strip() for t in texts] == ["A-01", "A-03", "A-10", "B-02"]
+    codes = ["A-01", "A-03", "A-10", "B-02"]
+    assert [next(c for c in codes if c in t.split("\n")[0]) for t in texts] == codes
 
 
 def test_a6_code_is_at_least_35_mm_wide(market_with_stalls):
