@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("registry", __name__)
 
-from market.registry import routes  # noqa: F401  (registers the views on bp)
+from market.registry import audit_text, routes  # noqa: F401  (register views and globals on bp)

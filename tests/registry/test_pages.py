@@ -84,7 +84,8 @@ def test_audit_page_lists_changes_old_to_new(client):
     client.post(f"/stalls/{stall.id}/edit", data={
         "code": "A-01", "zone": "A", "category": "meat", "status": "operating"})
     page = client.get("/audit").get_data(as_text=True)
-    assert "vegetables → meat" in page
+    assert "Ngành hàng: Rau, củ → Thịt" in page
+    assert "vegetables" not in page and "category" not in page and "#" + str(stall.id) not in page
     assert db.session.scalar(select(AuditEvent.actor_id).where(AuditEvent.entity == "stall"))
 
 
