@@ -14,7 +14,7 @@ from market.api.tokens import create_token
 from market.extensions import db
 from market.links.services import create_link
 from market.models import Alert, ImportJob, ImportStatus, Role, utcnow
-from market.models.evidence import AlertKind
+from market.models.evidence import AlertKind, PartnerKind, PaymentPartner
 
 
 def build_world() -> dict[str, object]:
@@ -35,7 +35,8 @@ def build_world() -> dict[str, object]:
                     status=ImportStatus.FAILED, error="Tệp trống", finished_at=utcnow())
     alert = Alert(kind=next(iter(AlertKind)), market_id=market.id, stall_id=stall.id,
                   detail="Biển QR không khớp")
-    db.session.add_all([job, alert])
+    partner = PaymentPartner(name="SePay", kind=PartnerKind.SEPAY, secret="khoa-bi-mat-cua-sepay")
+    db.session.add_all([job, alert, partner])
     db.session.flush()
     return {
         "admin": admin, "board": board, "market": market, "stall": stall, "vendor": vendor,
@@ -43,7 +44,7 @@ def build_world() -> dict[str, object]:
             "market_id": market.id, "stall_id": stall.id, "vendor_id": vendor.id,
             "unit_id": commune.id, "user_id": board.id, "bank_bin": "970436",
             "link_id": link.id, "token_id": token.id, "job_id": job.id, "alert_id": alert.id,
-            "notification_id": 1, "file_format": "csv", "code": "vi", "token": plain_link,
+            "notification_id": 1, "partner_id": partner.id, "file_format": "csv", "code": "vi", "token": plain_link,
             "filename": "style.css",
         },
     }
