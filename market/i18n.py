@@ -37,6 +37,17 @@ def money(amount: int | None) -> str:
     return f"{format_decimal(amount, locale=str(get_locale()))}\u00a0₫"
 
 
+def decimal(value: float, digits: int = 1) -> str:
+    """A number with ``digits`` decimals in the language's way: 70,1 in Vietnamese."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, pattern, locale=str(get_locale()))
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """A share with a space before the sign, as Vietnamese writes it: 70,1 %."""
+    return "" if value is None else f"{decimal(value, digits)} %"
+
+
 def short_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
@@ -65,6 +76,7 @@ def init_app(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(PROJECT_ROOT / "market" / "translations"),
     )
-    app.jinja_env.filters.update(money=money, date=short_date, datetime=short_datetime)
+    app.jinja_env.filters.update(money=money, decimal=decimal, percent=percent, date=short_date,
+                                 datetime=short_datetime)
     app.context_processor(lambda: {"current_locale": str(get_locale())})
     app.register_blueprint(bp)

@@ -160,9 +160,15 @@ def units_under(unit_id: int) -> Select:
     return select(tree.c.id)
 
 
-def scoped_markets(user: User, unit_id: int | None) -> Select:
-    """Ids of the open markets in ``unit_id`` (all, when None) that ``user`` may read."""
-    query = select(Market.id).where(market_scope(user), Market.retired_at.is_(None))
+def scoped_markets(user: User, unit_id: int | None, on: date | None = None) -> Select:
+    """Ids of the open markets in ``unit_id`` (all, when None) that ``user`` may read; with
+    ``on``, the markets counted that day instead (those opened or retired since are as then)."""
+    query = select(Market.id).where(market_scope(user))
+    if on is None:
+        query = query.where(Market.retired_at.is_(None))
+    else:
+        counted = select(AdoptionSnapshot.market_id).where(AdoptionSnapshot.day == on)
+        query = query.where(Market.id.in_(counted))
     if unit_id is not None:
         query = query.where(Market.commune_id.in_(units_under(unit_id)))
     return query
@@ -176,18 +182,18 @@ def latest_day(on_or_before: date | None = None) -> date | None:
     return db.session.scalar(query)
 
 
-def snapshot_days(since: date) -> list[date]:
+def snapshot_days(since: date, until: date) -> list[date]:
     return list(db.session.scalars(
-        select(AdoptionSnapshot.day).where(AdoptionSnapshot.day >= since).distinct().order_by(
-            AdoptionSnapshot.day
-        )
+        select(AdoptionSnapshot.day).where(AdoptionSnapshot.day.between(since, until)).distinct()
+        .order_by(AdoptionSnapshot.day)
     ))
 
 
 def trend_days(latest: date) -> tuple[list[date], list[date], date | None]:
     """Snapshot days for the weekly chart (12 points), the monthly chart (last day of each of
     12 months) and the day "a month ago" that the change column compares with."""
-    available = snapshot_days(latest - timedelta(days=366))
+    # Nothing after ``latest``: an earlier month's report must not show the days that followed.
+    available = snapshot_days(latest - timedelta(days=366), latest)
 
     def last_on_or_before(day: date) -> date | None:
         earlier = [d for d in available if d <= day]
@@ -326,9 +332,10 @@ def has_child_units(unit: AdminUnit | None) -> bool:
 
 
 def compute_area(user: User, unit: AdminUnit | None, as_of: date | None = None) -> AreaFigures:
-    """Everything an area page shows, from the latest snapshots (up to ``as_of`` if given)."""
-    markets = scoped_markets(user, unit.id if unit else None)
+    """Everything an area page shows, from the latest snapshots; with ``as_of``, from the
+    snapshots of the last day up to then, over the markets counted that day."""
     day = latest_day(as_of)
+    markets = scoped_markets(user, unit.id if unit else None, day if as_of else None)
     targets = area_targets(unit)
     if day is None:
         return AreaFigures(None, None, Figures(), targets, [], [], [], {})

@@ -1,32 +1,44 @@
-"""The monthly report of an area: PDF (WeasyPrint) and the same figures as XLSX (openpyxl)."""
+"""The monthly report of an area (PDF through WeasyPrint; the XLSX in ``report_book``).
+
+Every figure of a month's report is read from the stored snapshots of one day: the month's
+last *closed* day (a day before today whose snapshots were written after it ended). Nothing
+is counted again from today's registry, so the report generated later gives the same numbers.
+"""
 from __future__ import annotations
 
-import io
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import render_template
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from sqlalchemy import select
+from sqlalchemy import func, select
 from weasyprint import HTML
 
 from market.dashboard.charts import RUNGS, Series, line_chart
-from market.dashboard.figures import AreaFigures, Row
-from market.dashboard.worklist import worklist
+from market.dashboard.definitions import Definition, definitions
+from market.dashboard.figures import AreaFigures, Figures, area_targets, compute_area
 from market.extensions import db
-from market.models import AdminUnit, Market
+from market.models import AdminUnit, AdoptionSnapshot, AdoptionStep, User
+from market.monitor.clock import day_end
 from market.signs.pdf import url_fetcher
 
 
 @dataclass
 class AreaReport:
     title: str
-    figures: AreaFigures
-    needs: Counter  # worklist: stalls per need
-    to_visit: int
+    area: str
+    month: date  # its first day
+    figures: AreaFigures  # of ``figures.day``, the month's last closed day (None: no figures)
+    definitions: list[Definition]
+
+    @property
+    def period(self) -> str:
+        return self.month.strftime("%m/%Y")
+
+    def steps(self) -> list[tuple[AdoptionStep, int, float]]:
+        """Stalls on each step of the ladder that day, with their share of operating stalls."""
+        total = self.figures.total
+        return [(step, total[step.value], total.share(step.value)) for step in AdoptionStep]
 
 
 def rung_labels() -> dict[str, str]:
@@ -42,89 +54,58 @@ def trend_chart(points, title: str):
     return line_chart([day for day, _ in points], series, title=title)
 
 
-def area_report(title: str, figures: AreaFigures, market_ids: list[int], today) -> AreaReport:
-    """The report's content; the worklist counts come from the ladder of the area's markets."""
-    markets = list(db.session.scalars(select(Market).where(Market.id.in_(market_ids))))
-    items = worklist(markets, today)
-    needs: Counter = Counter()
-    for item in items:
-        needs.update(item.needs)
-    return AreaReport(title, figures, needs, len(items))
+def report_month(text: str | None) -> date | None:
+    """The first day of a month given as ``YYYY-MM`` (None when empty or not a month)."""
+    try:
+        return datetime.strptime(text or "", "%Y-%m").date()
+    except ValueError:
+        return None
 
 
-def report_pdf(report: AreaReport) -> bytes:
-    html = render_template(
-        "reports/area.html", report=report, labels=rung_labels(),
-        chart=trend_chart(report.figures.monthly, _("Tỉ lệ theo tháng (%)")) if report.figures.monthly else None,
+def month_last_day(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def closed_day(until: date, today: date, since: date | None = None) -> date | None:
+    """The last closed day up to ``until`` (and from ``since``): a day before today whose
+    snapshots were all written after it ended (figures written while it ran are provisional)."""
+    query = (
+        select(AdoptionSnapshot.day, func.min(AdoptionSnapshot.computed_at))
+        .where(AdoptionSnapshot.day <= min(until, today - timedelta(days=1)))
+        .group_by(AdoptionSnapshot.day)
+        .order_by(AdoptionSnapshot.day.desc())
     )
-    return HTML(string=html, url_fetcher=url_fetcher()).write_pdf()
+    if since is not None:
+        query = query.where(AdoptionSnapshot.day >= since)
+    for day, first_written in db.session.execute(query):
+        if first_written >= day_end(day):
+            return day
+    return None
 
 
-def _pct(value: float) -> float:
-    return round(value, 1)
-
-
-def table_header() -> list[str]:
-    labels = rung_labels()
-    return [_("Mã"), _("Tên"), _("Gian hàng đang kinh doanh"),
-            *(f"{labels[r]} (%)" for r in labels), *(_("Mục tiêu %(r)s (%%)", r=labels[r]) for r in labels),
-            *(_("Thay đổi %(r)s (điểm)", r=labels[r]) for r in labels), _("Đạt Chợ 4.0")]
-
-
-def table_row(row: Row) -> list:
-    rungs = ("registered", "displayed", "active")
-    changes = [row.change(r) for r in rungs]
-    return [row.code, row.name, row.now["operating"],
-            *(_pct(row.now.share(f"reached_{r}")) for r in rungs),
-            *(getattr(row.targets, r) for r in rungs),
-            *(None if c is None else _pct(c) for c in changes),
-            _("Đạt") if row.met else _("Chưa đạt")]
-
-
-def report_xlsx(report: AreaReport) -> bytes:
-    """The same figures as the PDF, one sheet per part."""
-    figures = report.figures
-    labels = rung_labels()
-    book = Workbook()
-    summary = book.active
-    summary.title = _("Tổng hợp")
-    summary.append([report.title])
-    summary["A1"].font = Font(bold=True, size=14)
-    summary.append([_("Số liệu ngày"), figures.day.strftime("%d/%m/%Y") if figures.day else ""])
-    summary.append([_("Gian hàng đang kinh doanh"), figures.total["operating"]])
-    for rung in labels:
-        summary.append([f"{labels[rung]} (%)", _pct(figures.total.share(f"reached_{rung}")),
-                        _("Mục tiêu"), getattr(figures.targets, rung)])
-    table = book.create_sheet(_("Bảng chợ"))
-    table.append(table_header())
-    for row in figures.rows:
-        table.append(table_row(row))
-    trend = book.create_sheet(_("Xu hướng"))
-    trend.append([_("Ngày"), *(f"{labels[r]} (%)" for r in labels), _("Gian hàng đang kinh doanh")])
-    for day, point in figures.monthly:
-        trend.append([day.strftime("%d/%m/%Y"), *(_pct(point.share(f"reached_{r}")) for r in labels),
-                      point["operating"]])
-    work = book.create_sheet(_("Cần thăm"))
-    work.append([_("Gian hàng cần thăm"), report.to_visit])
-    for need, count in sorted(report.needs.items()):
-        work.append([need, count])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def report_title(unit: AdminUnit | None, month: date | None = None) -> str:
-    area = unit.name if unit else _("các chợ được giao")
-    if month is None:
-        return _("Báo cáo Chợ 4.0: %(area)s", area=area)
+def report_title(area: str, month: date) -> str:
     return _("Báo cáo Chợ 4.0 tháng %(month)s: %(area)s", month=month.strftime("%m/%Y"), area=area)
 
 
-def month_end(text: str | None) -> date | None:
-    """The last day of a month given as ``YYYY-MM`` (None when empty or not a month)."""
-    try:
-        first = datetime.strptime(text or "", "%Y-%m").date()
-    except ValueError:
-        return None
-    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return following - timedelta(days=1)
+def area_report(user: User, unit: AdminUnit | None, month: date | None, today: date) -> AreaReport:
+    """The report of ``unit`` (the user's markets when None) for the month starting ``month``;
+    by default the month of the last closed day."""
+    area = unit.name if unit else _("các chợ được giao")
+    if month is None:
+        day = closed_day(today, today)
+        month = (day or today - timedelta(days=1)).replace(day=1)
+    else:
+        day = closed_day(month_last_day(month), today, since=month)
+    if day is None:
+        figures = AreaFigures(None, None, Figures(), area_targets(unit), [], [], [], {})
+    else:
+        figures = compute_area(user, unit, day)
+    return AreaReport(report_title(area, month), area, month, figures, definitions())
+
+
+def report_pdf(report: AreaReport) -> bytes:
+    chart = None
+    if report.figures.monthly:
+        chart = trend_chart(report.figures.monthly, _("Tỉ lệ theo tháng (%)"))
+    html = render_template("reports/area.html", report=report, labels=rung_labels(), chart=chart)
+    return HTML(string=html, url_fetcher=url_fetcher()).write_pdf()

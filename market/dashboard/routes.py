@@ -19,7 +19,8 @@ from markupsafe import Markup
 from market import PROJECT_ROOT
 from market.auth.access import Action, market_or_404, mask_account, requires, scope_key
 from market.dashboard import bp, root_bp
-from market.dashboard.charts import RUNGS, Series, bar_chart, line_chart
+from market.dashboard.charts import bar_chart
+from market.dashboard.definitions import definitions
 from market.dashboard.figures import (
     AreaFigures,
     area_figures,
@@ -30,13 +31,13 @@ from market.dashboard.figures import (
 )
 from market.dashboard.floor_plan import floor_plan, recent_swapped_signs
 from market.dashboard.quality import quality_report
+from market.dashboard.report_book import report_xlsx
 from market.dashboard.reports import (
     area_report,
-    month_end,
+    report_month,
     report_pdf,
-    report_title,
-    report_xlsx,
     rung_labels,
+    trend_chart,
 )
 from market.dashboard.scope import breadcrumbs, home_unit, unit_or_404
 from market.models import AdoptionStep, StallStatus
@@ -47,11 +48,7 @@ def charts(figures: AreaFigures) -> dict:
     labels = rung_labels()
 
     def trend(points, title):
-        if not points:
-            return None
-        series = [Series(labels[r], [f.share(f"reached_{r}") for _, f in points], colour, dash)
-                  for r, colour, dash in RUNGS]
-        return line_chart([d for d, _ in points], series, title=title)
+        return trend_chart(points, title) if points else None
 
     def bars(groups, title):
         if not groups:
@@ -95,7 +92,7 @@ def render_area(unit):
     def context() -> dict:
         figures = area_figures(current_user, unit)
         return {"unit": unit, "crumbs": breadcrumbs(unit), "figures": figures, "charts": charts(figures),
-                    "labels": rung_labels(), "computed_at": computed_at()}
+                    "labels": rung_labels(), "computed_at": computed_at(), "definitions": definitions()}
 
     key = ("area-page", scope_key(current_user), current_user.role.value, unit.id if unit else None)
     body = kept_body(key, "dashboard/_area_body.html", context)
@@ -111,7 +108,7 @@ def market(market_id: int):
         figures = market_figures(market)
         return {"market": market, "crumbs": breadcrumbs(market.commune), "figures": figures,
                     "charts": charts(figures), "labels": rung_labels(), "computed_at": computed_at(),
-                    "steps": list(AdoptionStep)}
+                    "steps": list(AdoptionStep), "definitions": definitions()}
 
     key = ("market-page", market.id, scope_key(current_user), current_user.role.value)
     body = kept_body(key, "dashboard/_market_body.html", context)
@@ -144,13 +141,11 @@ def quality():
 
 
 def _report_scope():
-    """The area and month asked for (``unit``, ``month`` = YYYY-MM; default: the latest)."""
+    """The area and month asked for (``unit``, ``month`` = YYYY-MM; default: the last closed)."""
     unit_id = request.args.get("unit", type=int)
     unit = unit_or_404(unit_id) if unit_id else home_unit()
-    month = month_end(request.args.get("month"))
-    figures = area_figures(current_user, unit, month)
-    title = report_title(unit, month)
-    return area_report(title, figures, figures.market_ids, min(month or local_today(), local_today())), unit
+    month = report_month(request.args.get("month"))
+    return area_report(current_user, unit, month, local_today()), unit
 
 
 def _attachment(body: bytes, mimetype: str, filename: str) -> Response:
@@ -158,21 +153,23 @@ def _attachment(body: bytes, mimetype: str, filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+def _file_name(report, unit, extension: str) -> str:
+    return f"bao-cao-cho40-{unit.code if unit else 'cac-cho'}-{report.month:%Y-%m}.{extension}"
+
+
 @bp.get("/report.pdf")
 @requires(Action.READ)
 def report_as_pdf():
     report, unit = _report_scope()
-    name = f"bao-cao-cho40-{unit.code if unit else 'cac-cho'}-{report.figures.day or ''}.pdf"
-    return _attachment(report_pdf(report), "application/pdf", name)
+    return _attachment(report_pdf(report), "application/pdf", _file_name(report, unit, "pdf"))
 
 
 @bp.get("/report.xlsx")
 @requires(Action.READ)
 def report_as_xlsx():
     report, unit = _report_scope()
-    name = f"bao-cao-cho40-{unit.code if unit else 'cac-cho'}-{report.figures.day or ''}.xlsx"
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _attachment(report_xlsx(report), mimetype, name)
+    return _attachment(report_xlsx(report), mimetype, _file_name(report, unit, "xlsx"))
 
 
 @root_bp.get("/sw.js")

@@ -142,7 +142,7 @@ class RunStatus(enum.StrEnum):
 RUN_STATUS_LABELS = {
     RunStatus.RUNNING: _l("Đang chạy"),
     RunStatus.SUCCEEDED: _l("Thành công"),
-    RunStatus.FAILED: _l("Lỗi"),
+    RunStatus.FAILED: _l("Thất bại"),
     RunStatus.SKIPPED: _l("Bỏ qua (đang chạy ở nơi khác)"),
 }
 
