@@ -18,6 +18,7 @@ from flask_babel import format_datetime, get_locale
 
 from market import PROJECT_ROOT
 from market.extensions import babel
+from market.texts import render
 
 bp = Blueprint("i18n", __name__)
 
@@ -46,6 +47,11 @@ def decimal(value: float, digits: int = 1) -> str:
 def percent(value: float | None, digits: int = 1) -> str:
     """A share with a space before the sign, as Vietnamese writes it: 70,1 %."""
     return "" if value is None else f"{decimal(value, digits)} %"
+
+
+def stored_text(data: object) -> str:
+    """A text kept in the database (``market.texts``), in the reader's language."""
+    return render(data, str(get_locale()))
 
 
 def short_date(value: date | datetime | None) -> str:
@@ -77,6 +83,6 @@ def init_app(app: Flask) -> None:
         default_translation_directories=str(PROJECT_ROOT / "market" / "translations"),
     )
     app.jinja_env.filters.update(money=money, decimal=decimal, percent=percent, date=short_date,
-                                 datetime=short_datetime)
+                                 datetime=short_datetime, stored_text=stored_text)
     app.context_processor(lambda: {"current_locale": str(get_locale())})
     app.register_blueprint(bp)

@@ -32,7 +32,9 @@ from market.models.evidence import (
     QrUse,
     ScanResult,
 )
+from market.monitor.alerts import swapped_sign_detail
 from market.monitor.snapshots import write_snapshots
+from market.texts import stored
 
 HISTORY_DAYS = 90
 REASONS = tuple(r for r in NonUseReason if r != NonUseReason.OTHER)
@@ -125,7 +127,7 @@ def add_inspection(context: DemoContext, stall: Stall, account: BankAccount | No
         db.session.add(Alert(kind=AlertKind.SWAPPED_SIGN, market_id=stall.market_id,
                              stall_id=stall.id, inspection_id=inspection.id,
                              opened_at=inspection.inspected_at,
-                             detail=f"Mã quét được trả vào tài khoản {inspection.scanned_account}."))
+                             message=stored(swapped_sign_detail(inspection))))
         context.added["alerts"] += 1
 
 

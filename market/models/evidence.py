@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    JSON,
     BigInteger,
     CheckConstraint,
     ForeignKey,
@@ -245,6 +247,9 @@ class Alert(db.Model):
     market_id: Mapped[int] = mapped_column(ForeignKey("market.id"))
     stall_id: Mapped[int | None] = mapped_column(ForeignKey("stall.id"), index=True)
     inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"))
+    # The detail as a message id and its parameters (``market.texts``), shown in the reader's
+    # language; ``detail`` holds the words of alerts opened before details were stored so.
+    message: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     detail: Mapped[str] = mapped_column(String(255), default="")
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

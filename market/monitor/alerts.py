@@ -16,16 +16,23 @@ from market.monitor.ladder import (
     prepare_for_large_queries,
     steps_table,
 )
+from market.texts import N_, StoredText, stored
 
 
-def open_swapped_sign_alert(inspection: Inspection, market_id: int, detail: str) -> Alert:
+def swapped_sign_detail(inspection: Inspection) -> StoredText:
+    """Where the scanned code pays, in words the reader's language gives when shown."""
+    return N_("Mã quét được trả vào tài khoản %(number)s (BIN %(bin)s), không phải tài khoản đã đăng ký.",
+              number=inspection.scanned_account or "", bin=inspection.scanned_bin or "")
+
+
+def open_swapped_sign_alert(inspection: Inspection, market_id: int) -> Alert:
     """The QR on the stall pays another account: customers' money goes to a stranger."""
     alert = Alert(
         kind=AlertKind.SWAPPED_SIGN,
         market_id=market_id,
         stall_id=inspection.stall_id,
         inspection_id=inspection.id,
-        detail=detail[:255],
+        message=stored(swapped_sign_detail(inspection)),
     )
     db.session.add(alert)
     db.session.flush()

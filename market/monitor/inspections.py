@@ -102,10 +102,5 @@ def record_inspection(
     db.session.add(inspection)
     db.session.flush()
     if scan and scan.result == ScanResult.DIFFERENT_ACCOUNT:
-        detail = _(
-            "Mã quét được trả vào tài khoản %(number)s (BIN %(bin)s), không phải tài khoản đã đăng ký.",
-            number=scan.account_number,
-            bin=scan.bank_bin,
-        )
-        open_swapped_sign_alert(inspection, stall.market_id, detail)
+        open_swapped_sign_alert(inspection, stall.market_id)
     return inspection

@@ -110,6 +110,7 @@ class AccountForm(Form):
         (AccountKind.ACCOUNT.value, _l("Tài khoản")), (AccountKind.CARD.value, _l("Thẻ"))]))
     source = HiddenField(default=AccountSource.TYPED.value)
     confirm_shared = BooleanField(_l("Tôi đã kiểm tra: tài khoản này đúng là của hộ kinh doanh này"))
+    confirm_letters = BooleanField(_l("Tôi đã kiểm tra: số tài khoản này đúng là có chữ cái"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -55,9 +55,15 @@ def test_photo_of_another_account_raises_a_swapped_sign_alert(client):
     assert "tài khoản khác với sổ đăng ký" in text
     alert = db.session.scalar(select(Alert))
     assert (alert.kind, alert.market_id, alert.stall_id) == (AlertKind.SWAPPED_SIGN, market.id, stall.id)
-    assert "0123456789999" in alert.detail
+    # Stored as a message and its parameters, put into words in the reader's language.
+    assert alert.message["params"] == {"number": "0123456789999", "bin": "970422"}
+    assert alert.detail == ""
     alerts_page = client.get("/monitor/alerts").get_data(as_text=True)
     assert "Mã QR bị tráo" in alerts_page and stall.code in alerts_page
+    assert "Mã quét được trả vào tài khoản 0123456789999 (BIN 970422)" in alerts_page
+    client.get("/language/en")
+    alerts_page = client.get("/monitor/alerts").get_data(as_text=True)
+    assert "The scanned code pays into account 0123456789999 (BIN 970422)" in alerts_page
 
 
 # Stickers as MoMo and MB Bank print them (tests/vietqr/data/real_payloads.json): a plain

@@ -183,3 +183,19 @@ def test_a_first_account_is_typed_twice_too(client):
                         data={**typed_once, "account_number_again": "1234 5678 90"})
     assert saved.status_code == 302
     assert db.session.scalar(select(BankAccount.account_number)) == "1234567890"
+
+
+def test_a_lettered_account_number_needs_a_confirmation_on_the_form(client):
+    _market, stall, _vendor = board_with_stall(client)
+    typed = {"bank_bin": "970405", "account_number": "0123 45AB 789",
+             "account_number_again": "012345AB789", "holder_name": "Nguyễn Thị Lan", "kind": "account"}
+    warned = client.post(f"/stalls/{stall.id}/account", data=typed)
+    assert warned.status_code == 400
+    page = warned.get_data(as_text=True)
+    assert "số tài khoản có chữ cái: kiểm tra lại" in page and 'name="confirm_letters"' in page
+    assert 'value="0123 45AB 789"' in page  # what was typed is kept
+    assert db.session.scalar(select(BankAccount.account_number).where(
+        BankAccount.retired_at.is_(None))) == "0011001234567"
+    client.post(f"/stalls/{stall.id}/account", data={**typed, "confirm_letters": "y"})
+    assert db.session.scalar(select(BankAccount.account_number).where(
+        BankAccount.retired_at.is_(None))) == "012345AB789"

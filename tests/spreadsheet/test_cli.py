@@ -64,3 +64,18 @@ def test_export_writes_the_markets_stalls(cli, tmp_path):
     assert result.exit_code == 0 and "1 stalls" in result.output
     rows = list(load_workbook(out, read_only=True).worksheets[0].iter_rows(values_only=True))
     assert rows[1][:2] == ("CHO1", "A01") and rows[1][12] == "0011012345678"
+
+
+def test_a_lettered_account_is_written_only_with_accept_warnings(cli, tmp_path):
+    make_market(code="CHO1")
+    db.session.commit()
+    path = tmp_path / "so.xlsx"
+    path.write_bytes(xlsx_bytes([full_row("CHO1", "A01", account="0123 45AB 789",
+                                          **{"Ngân hàng": "Agribank"})]))
+    result = cli.invoke(args=["registry", "import", str(path), "--commit"])
+    assert result.exit_code == 1 and "--accept-warnings" in result.output
+    assert "số tài khoản có chữ cái: kiểm tra lại" in result.output
+    assert count(Stall) == 0
+    result = cli.invoke(args=["registry", "import", str(path), "--commit", "--accept-warnings"])
+    assert result.exit_code == 0, result.output
+    assert count(Stall) == 1

@@ -46,7 +46,7 @@ def count(model) -> int:
 
 
 def problems_of(plan) -> set[tuple[int, str, str]]:
-    return {(p.row, p.column, p.message) for p in plan.problems}
+    return {(p.row, p.column, str(p.message)) for p in plan.problems}
 
 
 def test_dry_run_names_every_problem_by_row_and_column_in_vietnamese():

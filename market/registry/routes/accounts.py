@@ -59,6 +59,10 @@ def account(stall_id: int):
     if number != registry.clean_account_number(form.account_number_again.data):
         form.account_number_again.errors = [_("Hai lần nhập số tài khoản không khớp nhau.")]
         return render_account_page(stall, vendor, form, QrPhotoForm(), status=400)
+    if registry.has_letters(number) and not form.confirm_letters.data:
+        form.confirm_letters.errors = [_("Tài khoản %(number)s: số tài khoản có chữ cái: kiểm tra lại, "
+                                         "rồi đánh dấu ô này nếu số đúng.", number=number)]
+        return render_account_page(stall, vendor, form, QrPhotoForm(), status=400)
     shared = registry.accounts_elsewhere(form.bank_bin.data, number, exclude_vendor_id=vendor.id)
     if shared and not form.confirm_shared.data:
         form.confirm_shared.errors = [_("Tài khoản này đã được đăng ký cho hộ khác. Hãy kiểm tra "

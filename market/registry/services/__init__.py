@@ -11,6 +11,7 @@ from market.registry.services.accounts import (
     clean_account_number,
     current_account,
     current_accounts,
+    has_letters,
     register_account,
     register_accounts,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "current_tenant",
     "end_tenancies",
     "end_tenancy",
+    "has_letters",
     "register_account",
     "register_accounts",
     "retire_market",

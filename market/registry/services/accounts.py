@@ -55,6 +55,12 @@ def clean_account_number(value: str | None) -> str:
     return re.sub(r"[\s.\-]", "", value or "")
 
 
+def has_letters(account_number: str) -> bool:
+    """Letters are legitimate in some numbers (virtual accounts, wallets) but are more often
+    a typo that would be printed on a sign: such a number is confirmed, never refused."""
+    return any(character.isalpha() for character in account_number)
+
+
 def check_account(bank_bin: str, account_number: str, holder: str, kind: AccountKind,
                   banks: Container[str]) -> tuple[str, str, str]:
     """The clean (BIN, number, holder) or a RegistryError naming the field at fault.

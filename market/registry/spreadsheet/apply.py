@@ -104,5 +104,4 @@ def _batch(service: Callable[[list[Any]], list[T]], rows: Sequence[RowPlan],
     except services.ItemRefused as refused:
         key = FIELD_COLUMNS.get(refused.field, refused.field)
         column = BY_KEY[key].header if key in BY_KEY else ""
-        raise ImportRefused([RowProblem(rows[refused.item].row, column,
-                                        str(refused.message))]) from None
+        raise ImportRefused([RowProblem(rows[refused.item].row, column, refused.message)]) from None

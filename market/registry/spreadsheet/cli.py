@@ -25,7 +25,9 @@ SHOWN = 50
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--commit", is_flag=True, help="Write the changes (default: a dry run only).")
 @click.option("--as", "username", help="Act as this user: their markets only, their name in the audit.")
-def import_command(file: Path, commit: bool, username: str | None) -> None:
+@click.option("--accept-warnings", is_flag=True,
+              help="Confirm the rows with warnings (account numbers with letters) were checked.")
+def import_command(file: Path, commit: bool, username: str | None, accept_warnings: bool) -> None:
     """Check a CSV or XLSX file against the registry and, with --commit, write it (all or nothing)."""
     user = _user(username)
     limits = Limits.from_config()
@@ -46,6 +48,9 @@ def import_command(file: Path, commit: bool, username: str | None) -> None:
         if not commit:
             click.echo("dry run: nothing written (add --commit to write)")
             return
+        if plan.warnings and not accept_warnings:
+            raise click.ClickException(f"{len(plan.warnings)} row(s) with warnings: check them, "
+                                       "then add --accept-warnings to write")
         try:
             apply_plan(plan)
         except ImportRefused as refused:
@@ -86,6 +91,8 @@ def _user(username: str | None) -> User | None:
 def _report(plan: ImportPlan) -> None:
     for entity, actions in plan.counts().items():
         click.echo(f"{entity:8} " + ", ".join(f"{action} {n}" for action, n in actions.items()))
+    for warning in plan.warnings[:SHOWN]:
+        click.echo(f"row {warning.row}, {warning.column}: warning: {warning.message}", err=True)
     _problems(plan.problems)
 
 

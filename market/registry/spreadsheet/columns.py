@@ -15,7 +15,6 @@ from functools import cache, lru_cache
 from typing import Any
 
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 
 from market.models.registry import (
     CATEGORY_LABELS,
@@ -23,6 +22,7 @@ from market.models.registry import (
     GoodsCategory,
     StallStatus,
 )
+from market.texts import N_, Bilingual
 from market.vietqr import VietQRError, all_banks, encode, holder_name, to_ascii
 
 
@@ -55,9 +55,9 @@ def limited(limit: int, *, required: bool = False, upper: bool = False) -> Calla
         if upper:
             value = value.upper()
         if required and not value:
-            raise CellError(_l("Thiếu thông tin bắt buộc."))
+            raise CellError(N_("Thiếu thông tin bắt buộc."))
         if len(value) > limit:
-            raise CellError(_l("Dài quá %(limit)s ký tự.", limit=limit))
+            raise CellError(N_("Dài quá %(limit)s ký tự.", limit=limit))
         return value
 
     return parse
@@ -69,11 +69,11 @@ def whole_number(low: int, high: int) -> Callable[[str], int | None]:
         if not value:
             return None
         if not (value.isascii() and value.isdigit()):
-            raise CellError(_l("«%(value)s» không phải là số nguyên.", value=value))
+            raise CellError(N_("«%(value)s» không phải là số nguyên.", value=value))
         number = int(value)
         if not low <= number <= high:
             raise CellError(
-                _l("Phải nằm trong khoảng %(low)s–%(high)s.", low=low, high=high)
+                N_("Phải nằm trong khoảng %(low)s–%(high)s.", low=low, high=high)
             )
         return number
 
@@ -97,12 +97,12 @@ def choice(enum_cls, *, default=None) -> Callable[[str], Any]:
         value = plain(text)
         if not value:
             if default is None:
-                raise CellError(_l("Thiếu thông tin bắt buộc."))
+                raise CellError(N_("Thiếu thông tin bắt buộc."))
             return default
         # Labels are lazy strings: accept them in the language of the moment.
         member = _labelled(enum_cls, str(get_locale())).get(fold(value))
         if member is None:
-            raise CellError(_l("«%(value)s» không có trong danh sách.", value=value))
+            raise CellError(N_("«%(value)s» không có trong danh sách.", value=value))
         return member
 
     return parse
@@ -117,7 +117,7 @@ def phone(text: str) -> str | None:
     if not value:
         return None
     if not PHONE.match(value):
-        raise CellError(_l("Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 (hoặc +84)."))
+        raise CellError(N_("Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 (hoặc +84)."))
     return value
 
 
@@ -138,7 +138,7 @@ def bank(text: str) -> str | None:
     bins = _bank_keys().get(fold(value).replace(" ", ""), set())
     if len(bins) != 1:
         raise CellError(
-            _l("Không nhận ra ngân hàng «%(value)s»: ghi mã BIN, mã hoặc tên viết tắt.", value=value)
+            N_("Không nhận ra ngân hàng «%(value)s»: ghi mã BIN, mã hoặc tên viết tắt.", value=value)
         )
     return next(iter(bins))
 
@@ -154,9 +154,9 @@ def account_holder(text: str) -> str | None:
     if not value:
         return None
     if not HOLDER_CHARACTERS.match(value):
-        raise CellError(_l("Tên chủ tài khoản chỉ gồm chữ cái, chữ số và dấu cách."))
+        raise CellError(N_("Tên chủ tài khoản chỉ gồm chữ cái, chữ số và dấu cách."))
     if len(value) > 50:
-        raise CellError(_l("Dài quá %(limit)s ký tự.", limit=50))
+        raise CellError(N_("Dài quá %(limit)s ký tự.", limit=50))
     return value
 
 
@@ -217,7 +217,7 @@ def check_account(values: dict[str, Any], errors: list) -> list[tuple[str, objec
     try:
         encode(values["bank"], values["account_number"])
     except VietQRError as error:
-        return [("account_number", error.message_vi)]
+        return [("account_number", Bilingual(error.message_vi, error.message_en))]
     return []
 
 
@@ -228,9 +228,9 @@ def _missing_together(values: dict[str, Any], errors: list) -> list[tuple[str, o
     has_vendor = any(values[key] not in (None, "") for key in VENDOR_KEYS[1:])
     has_account = any(values[key] for key in ACCOUNT_KEYS) or refused & set(ACCOUNT_KEYS)
     if (has_vendor or has_account) and not values["vendor_name"] and "vendor_name" not in refused:
-        missing.append(("vendor_name", _l("Thiếu tên hộ kinh doanh.")))
+        missing.append(("vendor_name", N_("Thiếu tên hộ kinh doanh.")))
     if has_account:
         for key in ACCOUNT_KEYS:
             if not values[key] and key not in refused:
-                missing.append((key, _l("Thiếu thông tin tài khoản: cần đủ ngân hàng, số tài khoản và tên chủ tài khoản.")))
+                missing.append((key, N_("Thiếu thông tin tài khoản: cần đủ ngân hàng, số tài khoản và tên chủ tài khoản.")))
     return missing

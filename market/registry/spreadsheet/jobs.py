@@ -10,7 +10,6 @@ import threading
 from typing import Any
 
 from flask import Flask, current_app
-from flask_babel import lazy_gettext as _l
 from flask_login import login_user
 from sqlalchemy import update
 
@@ -19,6 +18,7 @@ from market.models import ImportJob, ImportStatus, User, utcnow
 from market.registry.spreadsheet.apply import ImportRefused, apply_plan
 from market.registry.spreadsheet.plan import ImportPlan, RowProblem, plan_import
 from market.registry.spreadsheet.reader import SpreadsheetError, read_sheet
+from market.texts import N_, stored
 
 SHOWN = 1000  # problems and changes kept for the page; the counts cover them all
 
@@ -46,7 +46,7 @@ def run(app: Flask, job_id: int) -> None:
         except Exception:
             db.session.rollback()
             app.logger.exception("import job %s failed", job_id)
-            _finish(job_id, ImportStatus.FAILED, {"error": str(_l("Lỗi hệ thống khi nhập tệp."))})
+            _finish(job_id, ImportStatus.FAILED, {"error": stored(N_("Lỗi hệ thống khi nhập tệp."))})
         else:
             # With the commit's changes, in the same transaction: "applied" means applied.
             _finish(job_id, status, result, session=db.session)
@@ -62,11 +62,13 @@ def _step(job: ImportJob, user: User) -> tuple[ImportStatus, dict[str, Any]]:
     plan = plan_import(sheet, user, progress)
     if not applying:
         return ImportStatus.CHECKED, summary(plan)
-    if plan.ok and plan.counts() != (job.result or {}).get("counts"):
+    confirmed = job.result or {}
+    if plan.ok and (plan.counts(), len(plan.warnings)) != (confirmed.get("counts"),
+                                                          confirmed.get("warning_count", 0)):
         # Someone changed the registry since the dry run: what was confirmed is not what
         # would be written any more.
         raise SpreadsheetError(
-            _l("Sổ đăng ký đã thay đổi sau lần kiểm tra. Hãy tải tệp lên lại để kiểm tra lại.")
+            N_("Sổ đăng ký đã thay đổi sau lần kiểm tra. Hãy tải tệp lên lại để kiểm tra lại.")
         )
     progress.restart()
     apply_plan(plan, progress)
@@ -120,7 +122,9 @@ def summary(plan: ImportPlan) -> dict[str, Any]:
         "counts": plan.counts(),
         "rows": len(plan.rows),
         "problem_count": len(plan.problems),
-        "problems": [[p.row, p.column, p.message] for p in plan.problems[:SHOWN]],
+        "problems": problem_rows(plan.problems),
+        "warning_count": len(plan.warnings),
+        "warnings": problem_rows(plan.warnings),
         "change_count": len(changes),
         "changes": [
             [c.row, c.entity, c.action, c.key, [[k, old, new] for k, (old, new) in c.fields.items()]]
@@ -129,13 +133,18 @@ def summary(plan: ImportPlan) -> dict[str, Any]:
     }
 
 
+def problem_rows(problems: list[RowProblem]) -> list[list]:
+    """Row, column and the message as a code and parameters (read in the reader's language)."""
+    return [[p.row, p.column, stored(p.message)] for p in problems[:SHOWN]]
+
+
 def _refusal_result(refusal: SpreadsheetError | ImportRefused) -> dict[str, Any]:
     if isinstance(refusal, SpreadsheetError):
-        return {"error": str(refusal.message)}
+        return {"error": stored(refusal.message)}
     problems: list[RowProblem] = refusal.problems
     return {
-        "error": str(_l("Không ghi gì vào sổ: tệp có lỗi.")),
+        "error": stored(N_("Không ghi gì vào sổ: tệp có lỗi.")),
         "problem_count": len(problems),
-        "problems": [[p.row, p.column, p.message] for p in problems[:SHOWN]],
+        "problems": problem_rows(problems),
     }
 

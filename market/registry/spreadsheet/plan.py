@@ -20,8 +20,11 @@ from sqlalchemy import select
 from market.auth.access import Action, can, market_scope
 from market.extensions import db
 from market.models import BankAccount, Market, Stall, Tenancy, User, Vendor
+from market.registry.services.accounts import has_letters
 from market.registry.spreadsheet.columns import header, parse_row
 from market.registry.spreadsheet.reader import Sheet
+from market.texts import N_
+from market.vietqr.banks import get_bank
 
 STALL_FIELDS = ("zone", "row", "number", "category", "status")
 VENDOR_FIELDS = {"vendor_name": "name", "shop_name": "shop_name", "phone": "phone",
@@ -40,9 +43,11 @@ PROGRESS_EVERY = 500
 
 @dataclass(frozen=True)
 class RowProblem:
+    """An error (the file cannot be written) or a warning (written once confirmed) of a row."""
+
     row: int
     column: str  # the column's header, as the user sees it
-    message: str
+    message: object  # a StoredText or Bilingual: stored as such, read in the reader's language
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ class RowPlan:
 @dataclass
 class ImportPlan:
     problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)  # to confirm before the commit
     changes: list[PlannedChange] = field(default_factory=list)
     rows: list[RowPlan] = field(default_factory=list)
     today: date | None = None
@@ -107,7 +113,7 @@ def plan_import(
         if on_progress and done % PROGRESS_EVERY == 0:
             on_progress(done, len(sheet.rows))
         values, errors = parse_row(cells)
-        plan.problems.extend(RowProblem(number, header(k), str(m)) for k, m in errors)
+        plan.problems.extend(RowProblem(number, header(k), m) for k, m in errors)
         parsed.append((number, values, not errors))
     registry = Registry.load({values["market_code"] for _, values, _ in parsed}, user)
     seen: dict[tuple[str, str], int] = {}
@@ -116,14 +122,14 @@ def plan_import(
         if None in key:
             continue
         if key in seen:
-            plan.problems.append(RowProblem(number, header("stall_code"), str(
-                _l("Mã gian hàng %(code)s đã có ở dòng %(row)s.", code=key[1], row=seen[key]))))
+            plan.problems.append(RowProblem(number, header("stall_code"), N_(
+                "Mã gian hàng %(code)s đã có ở dòng %(row)s.", code=key[1], row=seen[key])))
             continue
         seen[key] = number
         market = registry.markets.get(key[0])
         if market is None:
-            plan.problems.append(RowProblem(number, header("market_code"), str(
-                _l("Không có chợ mã %(code)s trong phạm vi bạn quản lý.", code=key[0]))))
+            plan.problems.append(RowProblem(number, header("market_code"), N_(
+                "Không có chợ mã %(code)s trong phạm vi bạn quản lý.", code=key[0])))
             continue
         if clean:
             _plan_row(plan, registry, number, market, values)
@@ -197,8 +203,8 @@ def _plan_row(plan: ImportPlan, registry: Registry, number: int, market: Market,
             registry.accounts.get(tenant.id))
     else:
         if tenancy is not None and tenancy.start_on >= plan.today:
-            plan.problems.append(RowProblem(number, header("vendor_name"), str(
-                _l("Gian hàng này vừa đổi người thuê hôm nay; chưa thể đổi lần nữa."))))
+            plan.problems.append(RowProblem(number, header("vendor_name"), N_(
+                "Gian hàng này vừa đổi người thuê hôm nay; chưa thể đổi lần nữa.")))
             return
         row.new_vendor, row.vendor_values, row.replaced = True, wanted, tenant
         plan.changes.append(PlannedChange(number, "vendor", "create", key))
@@ -216,9 +222,13 @@ def _plan_account(plan: ImportPlan, registry: Registry, row: RowPlan, key: str,
         plan.changes.append(PlannedChange(row.row, "account", "unchanged", key))
         return
     action = "create" if current is None else "update"
-    fields = {header(k): (current[a] if current else "", wanted[a]) for k, a in ACCOUNT_FIELDS.items()
-              if current is None or current[a] != wanted[a]}
+    fields = {header(k): (_shown(a, current[a]) if current else "", _shown(a, wanted[a]))
+              for k, a in ACCOUNT_FIELDS.items() if current is None or current[a] != wanted[a]}
     plan.changes.append(PlannedChange(row.row, "account", action, key, fields))
+    if has_letters(wanted["account_number"]):
+        plan.warnings.append(RowProblem(row.row, header("account_number"), N_(
+            "Tài khoản %(number)s (%(bank)s): số tài khoản có chữ cái: kiểm tra lại.",
+            number=wanted["account_number"], bank=bank_label(wanted["bank_bin"]))))
     row.account = wanted
     if row.vendor is not None:
         registry.planned_accounts[row.vendor.id] = wanted
@@ -238,6 +248,16 @@ def _label(attribute: str) -> str:
         if attr == attribute:
             return header(column_key)
     return header(attribute)
+
+
+def bank_label(bank_bin: str) -> str:
+    """A bank as people know it, with the BIN the file gave: "Agribank (970405)"."""
+    bank = get_bank(bank_bin)
+    return f"{bank.short_name} ({bank_bin})" if bank else bank_bin
+
+
+def _shown(attribute: str, value: str) -> str:
+    return bank_label(value) if attribute == "bank_bin" else value
 
 
 def _text(value: Any) -> str:

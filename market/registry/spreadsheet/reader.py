@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
 from market.registry.spreadsheet.columns import COLUMNS, FORMULA_START, HEADERS, fold
+from market.texts import N_
 
 ZIP_SIGNATURE = b"PK\x03\x04"
 
@@ -57,10 +57,10 @@ class Sheet:
 def sniff_format(data: bytes, limits: Limits) -> str:
     """``"xlsx"`` or ``"csv"`` from the content, or SpreadsheetError."""
     if not data:
-        raise SpreadsheetError(_l("Tệp trống."))
+        raise SpreadsheetError(N_("Tệp trống."))
     if len(data) > limits.max_bytes:
         raise SpreadsheetError(
-            _l("Tệp quá lớn: tối đa %(mb)s MB.", mb=limits.max_bytes // (1024 * 1024))
+            N_("Tệp quá lớn: tối đa %(mb)s MB.", mb=limits.max_bytes // (1024 * 1024))
         )
     if data.startswith(ZIP_SIGNATURE):
         return "xlsx"
@@ -71,7 +71,7 @@ def sniff_format(data: bytes, limits: Limits) -> str:
         except UnicodeDecodeError:
             pass
     raise SpreadsheetError(
-        _l("Tệp không phải bảng tính CSV (UTF-8) hoặc XLSX. Hãy lưu lại từ Excel dưới dạng .xlsx.")
+        N_("Tệp không phải bảng tính CSV (UTF-8) hoặc XLSX. Hãy lưu lại từ Excel dưới dạng .xlsx.")
     )
 
 
@@ -87,13 +87,13 @@ def read_sheet(data: bytes, limits: Limits | None = None) -> Sheet:
             if not any(texts.values()):
                 # Blank rows are skipped, but a sheet of a million of them stops early.
                 if number > 2 * limits.max_rows + 1:
-                    raise SpreadsheetError(_l("Tệp có quá %(rows)s dòng.", rows=limits.max_rows))
+                    raise SpreadsheetError(N_("Tệp có quá %(rows)s dòng.", rows=limits.max_rows))
                 continue
             if len(sheet.rows) >= limits.max_rows:
-                raise SpreadsheetError(_l("Tệp có quá %(rows)s dòng.", rows=limits.max_rows))
+                raise SpreadsheetError(N_("Tệp có quá %(rows)s dòng.", rows=limits.max_rows))
             sheet.rows.append((number, texts))
     if not sheet.rows:
-        raise SpreadsheetError(_l("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
+        raise SpreadsheetError(N_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
     return sheet
 
 
@@ -114,7 +114,7 @@ def _open(data: bytes, limits: Limits):
 def _header_keys(header_row) -> dict[int, str]:
     """Column position → column key; every column of the template must be there."""
     if not header_row:
-        raise SpreadsheetError(_l("Tệp trống."))
+        raise SpreadsheetError(N_("Tệp trống."))
     keys = {}
     for position, cell in enumerate(header_row):
         key = HEADERS.get(fold(cell_text(cell)))
@@ -123,7 +123,7 @@ def _header_keys(header_row) -> dict[int, str]:
     missing = [column.header for column in COLUMNS if column.key not in keys.values()]
     if missing:
         raise SpreadsheetError(
-            _l("Dòng 1 phải là dòng tiêu đề của mẫu. Thiếu cột: %(columns)s.",
+            N_("Dòng 1 phải là dòng tiêu đề của mẫu. Thiếu cột: %(columns)s.",
                columns=", ".join(missing))
         )
     return keys
@@ -158,7 +158,7 @@ def _without_apostrophe(cell: str) -> str:
 
 def _xlsx_rows(data: bytes, limits: Limits):
     _check_archive(data, limits)
-    broken = SpreadsheetError(_l("Tệp XLSX bị hỏng, không mở được."))
+    broken = SpreadsheetError(N_("Tệp XLSX bị hỏng, không mở được."))
     # openpyxl raises many kinds of error (KeyError, XML errors, …) on a broken file.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -182,8 +182,8 @@ def _check_archive(data: bytes, limits: Limits) -> None:
     try:
         entries = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise SpreadsheetError(_l("Tệp XLSX bị hỏng, không mở được.")) from None
+        raise SpreadsheetError(N_("Tệp XLSX bị hỏng, không mở được.")) from None
     if "xl/workbook.xml" not in {entry.filename for entry in entries}:
-        raise SpreadsheetError(_l("Tệp nén này không phải bảng tính XLSX."))
+        raise SpreadsheetError(N_("Tệp nén này không phải bảng tính XLSX."))
     if sum(entry.file_size for entry in entries) > limits.max_unzipped_bytes:
-        raise SpreadsheetError(_l("Tệp XLSX khi giải nén quá lớn."))
+        raise SpreadsheetError(N_("Tệp XLSX khi giải nén quá lớn."))

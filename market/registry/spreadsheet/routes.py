@@ -119,6 +119,9 @@ def confirm(job_id: int):
     if not ready or (job.result or {}).get("problem_count"):
         flash(_("Không thể ghi tệp này: hãy tải tệp lên lại."), "error")
         return redirect(url_for(".upload"))
+    if job.result.get("warning_count") and request.form.get("accept_warnings") != "1":
+        flash(_("Hãy kiểm tra các dòng có cảnh báo rồi đánh dấu ô xác nhận trước khi ghi."), "error")
+        return redirect(url_for(".job", job_id=job.id))
     # Only one confirmation starts the commit, even from two tabs.
     started = db.session.execute(
         update(ImportJob).where(ImportJob.id == job.id, ImportJob.status == ImportStatus.CHECKED)
