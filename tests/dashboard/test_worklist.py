@@ -57,7 +57,7 @@ def build_market():
     sign_for(swapped, account, "S-SWAPPED")
     payments(swapped, days_ago(2), 5)
     seen = inspection(swapped, days_ago(2), account=account, scan=ScanResult.DIFFERENT_ACCOUNT)
-    open_swapped_sign_alert(seen, market.id, "swapped")
+    open_swapped_sign_alert(seen, market.id)
     # Do not qualify:
     active, account = stall_with(market, "ACTIVE", birth_year=1940)
     payments(active, days_ago(1), 2)
