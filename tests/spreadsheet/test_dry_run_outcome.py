@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from factories import login, make_market, make_user
 from sqlalchemy import select
 
 from market.extensions import db
-from market.models import BankAccount, ImportJob, Role
+from market.models import BankAccount, ImportJob
 from spreadsheet.spreadsheet_files import full_row, xlsx_bytes
 from spreadsheet.test_pages import count, upload, wait_for
 
 LETTERED = "0123 45AB 789"
-
-
-@pytest.fixture
-def board(client):
-    market = make_market("Chợ Dốc Vân", code="CHO1")
-    user = make_user(Role.BOARD, markets=[market])
-    login(client, user)
-    return user
 
 
 def badge(page: str) -> str:

@@ -34,14 +34,6 @@ def wait_for(client, location: str) -> str:
     return client.get(location).get_data(as_text=True)
 
 
-@pytest.fixture
-def board(client):
-    market = make_market("Chợ Dốc Vân", code="CHO1")
-    user = make_user(Role.BOARD, markets=[market])
-    login(client, user)
-    return user
-
-
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])
 def test_upload_dry_run_then_confirm_writes_the_registry(client, board, file_format):
     rows = [full_row("CHO1", f"A{i:02d}", name=f"Người bán {i}", account=f"00110123456{i:02d}")
