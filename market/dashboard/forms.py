@@ -14,6 +14,7 @@ from wtforms.validators import UUID, DataRequired, InputRequired, Length, Option
 from market.forms import Form
 from market.models import VisitOutcome
 from market.models.visits import OUTCOME_LABELS
+from market.monitor.forms import PhoneRecordForm
 
 
 class AssignForm(Form):
@@ -22,14 +23,14 @@ class AssignForm(Form):
     planned_on = DateField(_l("Ngày đi thăm"), validators=[Optional()])
 
 
-class VisitForm(Form):
+class VisitForm(PhoneRecordForm):
     outcome = RadioField(
         _l("Kết quả"), choices=[SelectChoice(o.value, OUTCOME_LABELS[o]) for o in VisitOutcome],
         validators=[InputRequired(_l("Chọn kết quả của buổi thăm."))],
     )
     next_visit_on = DateField(_l("Hẹn thăm lại ngày"), validators=[Optional()])
     note = TextAreaField(_l("Ghi chú"), validators=[Length(max=2000)])
-    # Made by the phone (static/js/offline-queue.js): a record sent twice is stored once.
+    # A visit always comes through the phone's outbox, which names it.
     client_uuid = HiddenField(validators=[DataRequired(_l("Thiếu mã bản ghi.")), UUID()])
 
 

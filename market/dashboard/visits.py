@@ -57,14 +57,16 @@ def record_visit(stall: Stall, visitor: User | None, *, client_uuid: str, outcom
     """Record a visit and close the stall's open assignment; returns (visit, created).
 
     The phone makes ``client_uuid``: a record sent again (after a lost answer, or from the
-    offline queue) finds the stored visit and changes nothing.
+    offline queue) finds the stored visit and changes nothing. ``at`` is when the visit was made
+    (the phone's observed time; now when not given), ``received_at`` when the server stored it.
     """
     stored = db.session.scalar(select(Visit).where(Visit.client_uuid == client_uuid))
     if stored is not None:
         return stored, False
-    at = at or utcnow()
+    received = utcnow()
+    at = at or received
     visit = Visit(client_uuid=client_uuid, stall_id=stall.id, visitor_id=visitor.id if visitor else None,
-                  visited_at=at, visited_on=local_day(at), outcome=outcome,
+                  visited_at=at, visited_on=local_day(at), received_at=received, outcome=outcome,
                   next_visit_on=next_visit_on, note=note.strip())
     db.session.add(visit)
     _close_open_assignments(stall.id, at)

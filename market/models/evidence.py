@@ -94,16 +94,19 @@ class Inspection(db.Model):
         # The ladder reads a stall's inspections newest first up to a day.
         Index("ix_inspection_stall_day", "stall_id", "inspected_on", "id"),
         Index("ix_inspection_day", "inspected_on"),
-        # The light refresh looks for what arrived since the last run.
         Index("ix_inspection_at", "inspected_at"),
+        # The light refresh looks for what arrived since the last run, whenever it was made.
+        Index("ix_inspection_received", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     stall_id: Mapped[int] = mapped_column(ForeignKey("stall.id"))
     inspector_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # When the stall was seen (stamped by the phone); ``received_at`` is when the server got it.
     inspected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The day in Asia/Ho_Chi_Minh: every window counts local days.
     inspected_on: Mapped[date]
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sign_displayed: Mapped[bool]
     # The vendor's own bank QR is shown instead of (or beside) a printed sign.
     own_bank_qr: Mapped[bool] = mapped_column(default=False)

@@ -58,8 +58,10 @@ class Visit(db.Model):
     client_uuid: Mapped[str] = mapped_column(String(36), unique=True)
     stall_id: Mapped[int] = mapped_column(ForeignKey("stall.id"))
     visitor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # When the visit was made (stamped by the phone); ``received_at`` is when the server got it.
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     visited_on: Mapped[date]
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     outcome: Mapped[VisitOutcome] = mapped_column(str_enum(VisitOutcome, 16))
     next_visit_on: Mapped[date | None]
     note: Mapped[str] = mapped_column(Text, default="")

@@ -20,9 +20,22 @@ from market.models.evidence import QR_USE_LABELS, REASON_LABELS, NonUseReason, Q
 YES_NO = [SelectChoice("yes", _l("Có")), SelectChoice("no", _l("Không"))]
 
 
-class InspectionForm(Form):
+class PhoneRecordForm(Form):
+    """What the phone's outbox (static/js/outbox.js) adds to every record it sends."""
+
+    # Made by the phone so that a resend (or a double tap) is stored once.
+    client_uuid = HiddenField(validators=[Optional(), UUID()])
+    # When the record was filled and when it was sent, both on the phone's clock (ISO 8601).
+    observed_at = HiddenField(_l("Thời điểm ghi"), validators=[Length(max=40)])
+    sent_at = HiddenField(_l("Thời điểm gửi"), validators=[Length(max=40)])
+    # Who was signed in when the record was filled.
+    author_id = HiddenField(_l("Người ghi"), validators=[Length(max=12)])
+
+
+class InspectionForm(PhoneRecordForm):
     sign_displayed = RadioField(
-        _l("Có treo mã QR ở gian hàng không?"), choices=YES_NO, validators=[InputRequired()]
+        _l("Có treo mã QR ở gian hàng không?"), choices=YES_NO,
+        validators=[InputRequired(_l("Chọn có hay không treo mã QR."))],
     )
     own_bank_qr = BooleanField(_l("Mã QR treo là mã của ngân hàng người bán (không phải biển in ở chợ)"))
     photo = FileField(
@@ -42,8 +55,6 @@ class InspectionForm(Form):
     )
     reason_text = StringField(_l("Lý do khác"), validators=[Length(max=200)])
     note = TextAreaField(_l("Ghi chú"), validators=[Length(max=2000)])
-    # Made by the phone (static/js/offline-queue.js) so that a resend is stored once.
-    client_uuid = HiddenField(validators=[Optional(), UUID()])
 
 
 class ResolveForm(Form):

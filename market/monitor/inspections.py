@@ -54,6 +54,13 @@ def check_answer(qr_use: QrUse | None, reason: NonUseReason | None, reason_text:
         raise EvidenceError("reason_text", _("Ghi rõ lý do khác."))
 
 
+def stored_inspection(client_uuid: str | None) -> Inspection | None:
+    """The inspection a phone already sent under ``client_uuid``, if any."""
+    if not client_uuid:
+        return None
+    return db.session.scalar(select(Inspection).where(Inspection.client_uuid == client_uuid))
+
+
 def record_inspection(
     stall: Stall,
     inspector: User | None,
@@ -70,16 +77,17 @@ def record_inspection(
 ) -> Inspection:
     """Record a visit; a photo of the displayed QR is read and compared with the registry.
 
-    A code that pays a different account opens a swapped-sign alert on the stall and its
+    ``at`` is when the stall was seen (the phone's observed time; now when not given); the
+    moment the server stores it is kept apart as ``received_at``. A code that pays a different account opens a swapped-sign alert on the stall and its
     market. A ``client_uuid`` already stored means the phone sent the same record again: the
     stored inspection is returned unchanged. Flushes, never commits.
     """
-    if client_uuid:
-        sent_before = db.session.scalar(select(Inspection).where(Inspection.client_uuid == client_uuid))
-        if sent_before is not None:
-            return sent_before
+    sent_before = stored_inspection(client_uuid)
+    if sent_before is not None:
+        return sent_before
     check_answer(qr_use, reason, reason_text)
-    at = at or utcnow()
+    received = utcnow()
+    at = at or received
     account = current_account(stall)
     scan = scan_photo(photo, account) if photo else None
     inspection = Inspection(
@@ -87,6 +95,7 @@ def record_inspection(
         inspector_id=inspector.id if inspector else None,
         inspected_at=at,
         inspected_on=local_day(at),
+        received_at=received,
         sign_displayed=sign_displayed,
         own_bank_qr=own_bank_qr,
         scan_result=scan.result if scan else None,

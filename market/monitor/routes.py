@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from market.audit import record
 from market.auth.access import (
@@ -21,12 +22,14 @@ from market.jobs.background import start_run
 from market.models import (
     AdminUnit,
     Alert,
+    Inspection,
     JobRun,
     Market,
     PaymentNotification,
     Role,
     Stall,
     UnitLevel,
+    utcnow,
 )
 from market.models.adoption import JobKind
 from market.models.evidence import NonUseReason, QrUse, ScanResult
@@ -41,9 +44,18 @@ from market.monitor.forms import (
     RunForm,
     TargetsForm,
 )
-from market.monitor.inspections import record_inspection
+from market.monitor.inspections import record_inspection, stored_inspection
 from market.monitor.ladder import step_of
 from market.monitor.payments import quarantined, resolve_notification
+from market.monitor.phone import (
+    author_matches,
+    field_labels,
+    from_outbox,
+    observed_time,
+    refused_answer,
+    stored_answer,
+    wrong_author_answer,
+)
 from market.monitor.reports import check_report, import_report
 from market.monitor.targets import (
     SETTINGS,
@@ -53,38 +65,70 @@ from market.monitor.targets import (
 )
 
 
+def _save_inspection(stall: Stall, form: InspectionForm) -> tuple[Inspection, bool]:
+    """(inspection, created) and committed; a resend finds the stored one. Raises EvidenceError."""
+    stored = stored_inspection(form.client_uuid.data)
+    if stored is not None:
+        return stored, False
+    answer = QrUse(form.qr_use.data) if form.qr_use.data else None
+    # A reason belongs to a "no" only: one picked before the answer changed is not part of it.
+    said_no = answer == QrUse.NO
+    photo = form.photo.data.read() if form.photo.data else None
+    try:
+        inspection = record_inspection(
+            stall,
+            current_user,
+            sign_displayed=form.sign_displayed.data == "yes",
+            own_bank_qr=form.own_bank_qr.data,
+            photo=photo or None,
+            qr_use=answer,
+            reason=NonUseReason(form.reason.data) if said_no and form.reason.data else None,
+            reason_text=(form.reason_text.data or "") if said_no else "",
+            note=form.note.data or "",
+            at=observed_time(form.observed_at.data, form.sent_at.data, utcnow()),
+            client_uuid=form.client_uuid.data or None,
+        )
+        db.session.commit()
+    except IntegrityError:  # the same record arrived twice at once: the other one is stored
+        db.session.rollback()
+        stored = stored_inspection(form.client_uuid.data)
+        if stored is None:
+            raise
+        return stored, False
+    return inspection, True
+
+
+def _inspection_message(inspection: Inspection, created: bool) -> tuple[str, str]:
+    if not created:
+        return _("Bản ghi này đã được lưu trước đó."), "info"
+    if inspection.scan_result == ScanResult.DIFFERENT_ACCOUNT:
+        return _("CẢNH BÁO: mã QR đang treo trả tiền vào tài khoản khác với sổ đăng ký. "
+                 "Đã báo cho ban quản lý chợ."), "error"
+    if inspection.scan_result is not None:
+        return _("Đã ghi kết quả kiểm tra: %(result)s.", result=inspection.scan_result.label), "info"
+    return _("Đã ghi kết quả kiểm tra."), "info"
+
+
 @bp.route("/stalls/<int:stall_id>/inspections/new", methods=["GET", "POST"])
 @requires(Action.RECORD_EVIDENCE)
 def new_inspection(stall_id: int):
     stall = stall_or_404(stall_id, Action.RECORD_EVIDENCE)
     form = InspectionForm()
     if form.validate_on_submit():
-        photo = form.photo.data.read() if form.photo.data else None
+        if not author_matches(form.author_id.data, current_user.id):
+            return wrong_author_answer()
         try:
-            inspection = record_inspection(
-                stall,
-                current_user,
-                sign_displayed=form.sign_displayed.data == "yes",
-                own_bank_qr=form.own_bank_qr.data,
-                photo=photo or None,
-                qr_use=QrUse(form.qr_use.data) if form.qr_use.data else None,
-                reason=NonUseReason(form.reason.data) if form.reason.data else None,
-                reason_text=form.reason_text.data or "",
-                note=form.note.data or "",
-                client_uuid=form.client_uuid.data or None,
-            )
+            inspection, created = _save_inspection(stall, form)
         except EvidenceError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
-            db.session.commit()
-            if inspection.scan_result == ScanResult.DIFFERENT_ACCOUNT:
-                flash(_("CẢNH BÁO: mã QR đang treo trả tiền vào tài khoản khác với sổ đăng ký. "
-                        "Đã báo cho ban quản lý chợ."), "error")
-            elif inspection.scan_result is not None:
-                flash(_("Đã ghi kết quả kiểm tra: %(result)s.", result=inspection.scan_result.label), "info")
-            else:
-                flash(_("Đã ghi kết quả kiểm tra."), "info")
+            message, category = _inspection_message(inspection, created)
+            if from_outbox():
+                return stored_answer(message, created)
+            flash(message, category)
             return redirect(url_for("monitor.new_inspection", stall_id=stall.id))
+    if request.method == "POST" and from_outbox():
+        return refused_answer(form.errors, field_labels(form))
     status = 400 if request.method == "POST" else 200
     step = step_of(stall.id, local_today())
     return render_template("monitor/inspection_form.html", form=form, stall=stall, step=step), status

@@ -126,7 +126,7 @@ def markets_changed_since(moment: datetime) -> list[int]:
     Tenancy changes carry no timestamp: they are caught by the nightly full run.
     """
     stall_ids = (
-        select(Inspection.stall_id).where(Inspection.inspected_at >= moment)
+        select(Inspection.stall_id).where(Inspection.received_at >= moment)
         .union(
             select(SelfReport.stall_id).where(SelfReport.reported_at >= moment),
             select(PaymentActivity.stall_id).where(PaymentActivity.updated_at >= moment),
