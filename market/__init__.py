@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
         links,
         monitor,
         navigation,
+        offline,
         privacy,
         registry,
         security,
@@ -73,7 +74,8 @@ def register_blueprints(app: Flask) -> None:
     )
     from market.registry import spreadsheet
 
-    for area in (health, auth, home, registry, spreadsheet, admin, links, privacy, signs):
+    for area in (health, auth, home, registry, spreadsheet, admin, links, privacy, signs,
+                 offline):
         app.register_blueprint(area.bp)
     for area in (monitor, dashboard, api, errors, navigation, security):
         area.init_app(app)

@@ -3,8 +3,6 @@ from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-# The service worker must be served from the site root to control every page.
-root_bp = Blueprint("dashboard_root", __name__)
 
 from market.dashboard import routes, routes_work  # noqa: F401  (registers the views)
 
@@ -14,7 +12,6 @@ def init_app(app: Flask) -> None:
     from market.navigation import ENTRIES, add_nav_entry
 
     app.register_blueprint(bp)
-    app.register_blueprint(root_bp)
     if not any(entry.endpoint.startswith("dashboard.") for entry in ENTRIES):
         add_nav_entry("dashboard.index", _l("Tổng quan"), Action.READ, 5)
         add_nav_entry("dashboard.worklist_start", _l("Cần đến thăm"), Action.RECORD_EVIDENCE, 55,

@@ -1,4 +1,4 @@
-"""Dashboard pages: areas, markets, floor plans, data quality, reports, the service worker."""
+"""Dashboard pages: areas, markets, floor plans, data quality, reports."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -8,7 +8,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import get_locale
@@ -16,9 +15,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from market import PROJECT_ROOT
 from market.auth.access import Action, market_or_404, mask_account, requires, scope_key
-from market.dashboard import bp, root_bp
+from market.dashboard import bp
 from market.dashboard.charts import bar_chart
 from market.dashboard.definitions import definitions
 from market.dashboard.figures import (
@@ -170,11 +168,3 @@ def report_as_xlsx():
     report, unit = _report_scope()
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _attachment(report_xlsx(report), mimetype, _file_name(report, unit, "xlsx"))
-
-
-@root_bp.get("/sw.js")
-def service_worker():
-    response = send_from_directory(PROJECT_ROOT / "static", "sw.js", mimetype="text/javascript",
-                                   max_age=0)
-    response.headers["Service-Worker-Allowed"] = "/"
-    return response

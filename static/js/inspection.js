@@ -1,4 +1,6 @@
-// Inspection form: the reason fields only matter when the vendor does not use QR.
+// Inspection form: the reason fields belong to a "no" only. Hidden, they are disabled, so they
+// are neither sent nor checked: a reason picked before the answer changed cannot refuse it.
+// An error the server found in them keeps them in view.
 (function () {
   "use strict";
   var group = document.querySelector("[data-qr-use]");
@@ -6,8 +8,11 @@
   if (!group || !reasons) { return; }
   function update() {
     var chosen = group.querySelector("input:checked");
-    reasons.hidden = !(chosen && chosen.value === "no");
+    var used = chosen && chosen.value === "no";
+    reasons.hidden = !used && !reasons.querySelector(".field-error:not([data-phone-error])");
+    reasons.querySelectorAll("input, select, textarea").forEach(function (control) { control.disabled = reasons.hidden; });
   }
-  group.addEventListener("change", update);
+  group.form.addEventListener("change", update);
+  group.form.addEventListener("reset", function () { setTimeout(update, 0); });
   update();
 }());

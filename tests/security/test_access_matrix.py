@@ -17,7 +17,8 @@ PUBLIC_ENDPOINTS = {
     "health.healthz",  # the load balancer's probe
     "i18n.choose_language",
     "static",
-    "dashboard_root.service_worker",  # the offline worker must be fetchable before sign-in
+    "offline.service_worker",  # the offline worker must be fetchable before sign-in
+    "offline.fallback",  # kept on the phone for whoever uses it: no personal data
     "links.vendor", "links.vendor_report", "links.vendor_sign",  # the private token is the key
     "links.vendor_confirm_account",
     "api.docs", "api.openapi_json", "api.coverage_csv",  # the API's description and open data

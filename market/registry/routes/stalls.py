@@ -50,7 +50,7 @@ def stall(stall_id: int):
     )
     inspections = db.session.scalars(
         select(Inspection).where(Inspection.stall_id == stall.id)
-        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc()).limit(20)
+        .order_by(Inspection.inspected_at.desc(), Inspection.id.desc()).limit(20)
     )
     activity = db.session.scalars(
         select(PaymentActivity).where(PaymentActivity.stall_id == stall.id)

@@ -1,0 +1,104 @@
+"""A phone in Debian's Chromium against the app served on loopback with CSRF protection on,
+as in production. The phone keeps its storage (service worker, outbox, kept pages) in a
+profile directory, so it can be closed and opened again."""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from factories import PASSWORD
+
+from market.extensions import db
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+PHONE = {"width": 390, "height": 844}
+
+needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                    reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+@pytest.fixture
+def base_url(app) -> Iterator[str]:
+    from werkzeug.serving import make_server
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def playwright():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as running:
+        yield running
+
+
+class Phone:
+    """One phone: its profile outlives the browser, as a real phone's storage does."""
+
+    def __init__(self, playwright, profile, base_url: str) -> None:
+        self.playwright, self.profile, self.base_url = playwright, profile, base_url
+        self.context = None
+        self.dialogs: list[str] = []  # the messages of the dialogs the pages opened
+        self.accept_dialogs = True
+
+    def open(self):
+        self.context = self.playwright.chromium.launch_persistent_context(
+            str(self.profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=PHONE,
+            service_workers="allow",
+        )
+        page = self.context.pages[0] if self.context.pages else self.context.new_page()
+        self.context.on("dialog", self._answer)
+        return page
+
+    def _answer(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        if self.accept_dialogs:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    def sign_in(self, page, user) -> None:
+        db.session.commit()
+        page.goto(f"{self.base_url}/login")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/login" not in url)
+
+    def offline(self, yes: bool = True) -> None:
+        self.context.set_offline(yes)
+
+    def close(self) -> None:
+        self.context.close()
+        self.context = None
+
+
+@pytest.fixture
+def phone(playwright, base_url, tmp_path) -> Iterator[Phone]:
+    made = Phone(playwright, tmp_path / "phone-profile", base_url)
+    yield made
+    if made.context is not None:
+        made.close()
+
+
+def wait_until(condition: Callable[[], object], seconds: float = 20) -> object:
+    """Polls the database (a fresh transaction each time) until ``condition`` holds."""
+    deadline = time.monotonic() + seconds
+    while True:
+        db.session.rollback()
+        found = condition()
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.25)
