@@ -1,7 +1,7 @@
 """``/sw.js`` (from the site root, to control every page), the page shown offline for a page
 not kept on the phone, and ``/offline/session`` for the phone's outbox."""
 from flask import jsonify, render_template
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from market.offline import bp
@@ -30,10 +30,16 @@ def fallback():
 
 
 @bp.get("/offline/session")
-@login_required
 def session():
-    """Who may send the phone's waiting records now, with a fresh CSRF token to send them."""
-    answer = jsonify(user_id=str(current_user.id), user_name=current_user.username,
-                     csrf_token=generate_csrf())
+    """Who may send the phone's waiting records now, with a fresh CSRF token to send them.
+
+    Signed out, a plain 401 that leaves the session alone: a redirect to the sign-in page
+    would start a new session under a sign-in form the person may be filling in.
+    """
+    if not current_user.is_authenticated:
+        answer = jsonify(user_id=None)
+        answer.status_code = 401
+    else:
+        answer = jsonify(user_id=str(current_user.id), csrf_token=generate_csrf())
     answer.headers["Cache-Control"] = "no-store"
     return answer

@@ -239,6 +239,17 @@
     document.querySelectorAll("[data-offline-mark]").forEach(function (mark) { mark.hidden = false; });
   }
 
+  function cacheUrls(urls) {
+    return navigator.serviceWorker.ready.then(function (registration) {
+      return new Promise(function (resolve, reject) {
+        var channel = new MessageChannel();
+        channel.port1.onmessage = function () { resolve(); };
+        registration.active.postMessage({ type: "CACHE_URLS", payload: { urlsToCache: urls } }, [channel.port2]);
+        setTimeout(function () { reject(new Error("timeout")); }, 60000);
+      });
+    });
+  }
+
   function keepRoute(box) {
     var route = keptRoute();
     if (route && route.worklist === window.location.pathname && !navigator.onLine) { showRoute(box, route); return; }
@@ -246,14 +257,7 @@
     var urls = [window.location.pathname];
     document.querySelectorAll("a[data-route-page]").forEach(function (link) { urls.push(link.pathname); });
     box.querySelector("[data-offline-line]").textContent = box.dataset.saving;
-    navigator.serviceWorker.ready.then(function (registration) {
-      return new Promise(function (resolve, reject) {
-        var channel = new MessageChannel();
-        channel.port1.onmessage = function () { resolve(); };
-        registration.active.postMessage({ type: "CACHE_URLS", payload: { urlsToCache: urls } }, [channel.port2]);
-        setTimeout(function () { reject(new Error("timeout")); }, 60000);
-      });
-    }).then(function () {
+    cacheUrls(urls).then(function () {
       var saved = { worklist: window.location.pathname, user: user, stalls: Number(box.dataset.stalls),
                     urls: urls, savedAt: new Date().toISOString() };
       localStorage.setItem(ROUTE_KEY, JSON.stringify(saved));
@@ -310,6 +314,11 @@
     });
   }
   document.querySelectorAll("[data-offline-route]").forEach(keepRoute);
+  // A form opened before the service worker was running is kept once it runs.
+  if ("serviceWorker" in navigator && !navigator.serviceWorker.controller && navigator.onLine
+      && document.querySelector("form[data-phone-record]")) {
+    cacheUrls([window.location.pathname]).catch(function () {});
+  }
   if (!outbox || !window.indexedDB) { return; }
   window.addEventListener("online", flush);
   document.addEventListener("visibilitychange", function () { if (!document.hidden) { flush(); } });

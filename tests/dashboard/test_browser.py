@@ -146,7 +146,7 @@ def test_visit_recorded_offline_is_sent_when_the_network_returns(browser, base_u
     page.check("input[name=outcome][value=needs_another]")
     page.fill("textarea[name=note]", "Hẹn tuần sau")
     page.click("form.stack button[type=submit]")
-    page.wait_for_selector("[data-offline-status]:has-text('Đang chờ gửi: 1')")
+    page.wait_for_selector("[data-outbox-line]:has-text('Đang chờ gửi: 1')")
     assert fresh(select(func.count()).select_from(Visit)) == 0
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
