@@ -195,8 +195,9 @@ def test_signing_out_with_records_waiting_warns_and_keeps_them_for_their_author(
     phone.accept_dialogs = False
     page.click("form[data-sign-out] button")
     page.wait_for_timeout(300)
-    assert phone.dialogs == ["Còn 1 bản ghi chưa gửi được. Chúng vẫn được giữ trên máy và sẽ gửi khi bạn "
-                             "đăng nhập lại trên máy này. Vẫn đăng xuất?"]
+    warning = ("Còn 1 bản ghi chưa gửi được. Chúng vẫn được giữ trên máy và sẽ gửi khi bạn "
+               "đăng nhập lại trên máy này. Vẫn đăng xuất?")
+    assert phone.dialogs == [warning]
     assert page.url.endswith(f"/dashboard/stalls/{stalls[1].id}/visit")  # stayed, nothing lost
     waiting(page, 1)
 
@@ -219,7 +220,7 @@ def test_signing_out_with_records_waiting_warns_and_keeps_them_for_their_author(
 
 
 def test_a_reason_picked_then_hidden_does_not_stop_the_answer_and_a_double_tap_stores_once(phone, base_url):
-    market, stalls, _, team = route_of_three()
+    _, stalls, _, team = route_of_three()
     page = phone.open()
     phone.sign_in(page, team)
     page.goto(f"{base_url}/monitor/stalls/{stalls[0].id}/inspections/new")
