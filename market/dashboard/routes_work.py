@@ -27,17 +27,9 @@ from market.dashboard.visits import (
 from market.dashboard.worklist import SENIOR_AGE, worklist
 from market.extensions import db
 from market.models import Market, Role, User, Visit, VisitOutcome, utcnow
+from market.monitor import phone
 from market.monitor.clock import local_today
 from market.monitor.errors import EvidenceError
-from market.monitor.phone import (
-    author_matches,
-    field_labels,
-    from_outbox,
-    observed_time,
-    refused_answer,
-    stored_answer,
-    wrong_author_answer,
-)
 
 
 @bp.get("/worklist")
@@ -85,7 +77,7 @@ def _save_visit(stall, form: VisitForm) -> bool:
             stall, current_user, client_uuid=form.client_uuid.data,
             outcome=VisitOutcome(form.outcome.data), next_visit_on=form.next_visit_on.data,
             note=form.note.data or "",
-            at=observed_time(form.observed_at.data, form.sent_at.data, utcnow()),
+            at=phone.observed_time(form.observed_at.data, form.sent_at.data, utcnow()),
         )
         db.session.commit()
     except IntegrityError:  # the same record arrived twice at once: the other one is stored
@@ -102,8 +94,8 @@ def visit(stall_id: int):
     stall = stall_or_404(stall_id, Action.RECORD_EVIDENCE)
     form = VisitForm()
     if form.validate_on_submit():
-        if not author_matches(form.author_id.data, current_user.id):
-            return wrong_author_answer()
+        if not phone.author_matches(form.author_id.data, current_user.id):
+            return phone.wrong_author_answer()
         try:
             created = _save_visit(stall, form)
         except EvidenceError as error:
@@ -111,12 +103,12 @@ def visit(stall_id: int):
         else:
             message = (_("Đã ghi buổi thăm gian hàng %(code)s.", code=stall.code) if created
                        else _("Buổi thăm này đã được ghi trước đó."))
-            if from_outbox():
-                return stored_answer(message, created)
+            if phone.from_outbox():
+                return phone.stored_answer(message, created)
             flash(message, "info")
             return redirect(url_for("dashboard.market_worklist", market_id=stall.market_id))
-    if request.method == "POST" and from_outbox():
-        return refused_answer(form.errors, field_labels(form))
+    if request.method == "POST" and phone.from_outbox():
+        return phone.refused_answer(form.errors, phone.field_labels(form))
     history = db.session.scalars(
         select(Visit).where(Visit.stall_id == stall.id).order_by(Visit.visited_at.desc()).limit(10)
     ).all()

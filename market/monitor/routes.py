@@ -33,7 +33,7 @@ from market.models import (
 )
 from market.models.adoption import JobKind
 from market.models.evidence import NonUseReason, QrUse, ScanResult
-from market.monitor import bp
+from market.monitor import bp, phone
 from market.monitor.alerts import close_alert, open_alerts
 from market.monitor.clock import local_today
 from market.monitor.errors import EvidenceError
@@ -47,15 +47,6 @@ from market.monitor.forms import (
 from market.monitor.inspections import record_inspection, stored_inspection
 from market.monitor.ladder import step_of
 from market.monitor.payments import quarantined, resolve_notification
-from market.monitor.phone import (
-    author_matches,
-    field_labels,
-    from_outbox,
-    observed_time,
-    refused_answer,
-    stored_answer,
-    wrong_author_answer,
-)
 from market.monitor.reports import check_report, import_report
 from market.monitor.targets import (
     SETTINGS,
@@ -85,7 +76,7 @@ def _save_inspection(stall: Stall, form: InspectionForm) -> tuple[Inspection, bo
             reason=NonUseReason(form.reason.data) if said_no and form.reason.data else None,
             reason_text=(form.reason_text.data or "") if said_no else "",
             note=form.note.data or "",
-            at=observed_time(form.observed_at.data, form.sent_at.data, utcnow()),
+            at=phone.observed_time(form.observed_at.data, form.sent_at.data, utcnow()),
             client_uuid=form.client_uuid.data or None,
         )
         db.session.commit()
@@ -115,20 +106,20 @@ def new_inspection(stall_id: int):
     stall = stall_or_404(stall_id, Action.RECORD_EVIDENCE)
     form = InspectionForm()
     if form.validate_on_submit():
-        if not author_matches(form.author_id.data, current_user.id):
-            return wrong_author_answer()
+        if not phone.author_matches(form.author_id.data, current_user.id):
+            return phone.wrong_author_answer()
         try:
             inspection, created = _save_inspection(stall, form)
         except EvidenceError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
             message, category = _inspection_message(inspection, created)
-            if from_outbox():
-                return stored_answer(message, created)
+            if phone.from_outbox():
+                return phone.stored_answer(message, created)
             flash(message, category)
             return redirect(url_for("monitor.new_inspection", stall_id=stall.id))
-    if request.method == "POST" and from_outbox():
-        return refused_answer(form.errors, field_labels(form))
+    if request.method == "POST" and phone.from_outbox():
+        return phone.refused_answer(form.errors, phone.field_labels(form))
     status = 400 if request.method == "POST" else 200
     step = step_of(stall.id, local_today())
     return render_template("monitor/inspection_form.html", form=form, stall=stall, step=step), status

@@ -54,46 +54,36 @@ def test_a_fresh_phone_keeps_the_route_and_every_record_arrives_once_in_order(ph
 
     phone.offline()
     made = []  # (before, after) on this machine's clock, which the phone shares
+
+    def save(n: int) -> None:
+        before = now()
+        page.click("form[data-phone-record] button[type=submit]")
+        waiting(page, n)
+        made.append((before, now()))
+        time.sleep(1.1)
+
     page.click("a[data-route-page]:has-text('A-01')")
     page.wait_for_selector("h1:has-text('A-01')")
     page.goto(f"{base_url}/monitor/stalls/{stalls[0].id}/inspections/new")
     page.check("input[name=sign_displayed][value=yes]")
     page.set_input_files("input[name=photo]", str(photo))
     page.check("input[name=qr_use][value=daily]")
-    made.append(now())
-    page.click("form[data-phone-record] button[type=submit]")
-    waiting(page, 1)
-    made.append(now())
-    time.sleep(1.1)
-
+    save(1)
     page.goto(f"{base_url}/dashboard/markets/{market.id}/worklist")
     page.click("tr[data-stall='A-02'] a:has-text('Kiểm tra')")
     page.wait_for_selector("h1:has-text('Kiểm tra gian hàng A-02')")
     page.check("input[name=sign_displayed][value=no]")
     page.check("input[name=qr_use][value=no]")
     page.select_option("select[name=reason]", "no_smartphone")
-    made.append(now())
-    page.click("form[data-phone-record] button[type=submit]")
-    waiting(page, 2)
-    made.append(now())
-    time.sleep(1.1)
-
+    save(2)
     page.goto(f"{base_url}/dashboard/stalls/{stalls[2].id}/visit")
     page.check("input[name=outcome][value=needs_another]")
     page.fill("textarea[name=note]", "Hẹn tuần sau")
-    made.append(now())
-    page.click("form[data-phone-record] button[type=submit]")
-    waiting(page, 3)
-    made.append(now())
-    time.sleep(1.1)
-
+    save(3)
     page.goto(f"{base_url}/monitor/stalls/{stalls[2].id}/inspections/new")
     page.check("input[name=sign_displayed][value=no]")
     page.check("input[name=qr_use][value=sometimes]")
-    made.append(now())
-    page.click("form[data-phone-record] button[type=submit]")
-    waiting(page, 4)
-    made.append(now())
+    save(4)
     db.session.rollback()
     assert count(Inspection) + count(Visit) == 0
     phone.close()
@@ -111,7 +101,7 @@ def test_a_fresh_phone_keeps_the_route_and_every_record_arrives_once_in_order(ph
     assert [r.received_at for r in arrived] == sorted(r.received_at for r in arrived)
     observed = [inspections[0].inspected_at, inspections[1].inspected_at, visit.visited_at,
                 inspections[2].inspected_at]
-    for moment, before, after in zip(observed, made[::2], made[1::2], strict=True):
+    for moment, (before, after) in zip(observed, made, strict=True):
         assert before - timedelta(seconds=1) <= moment <= after + timedelta(seconds=1)
     assert all(r.received_at - timedelta(seconds=2) > observed[-1] for r in arrived)
     assert {r.inspector_id for r in inspections} == {visit.visitor_id} == {team.id}
