@@ -14,6 +14,11 @@ from sqlalchemy import text
 from market import create_app
 from market.extensions import db
 
+# Debian's Chromium, for the browser tests (tests/journeys, tests/offline, tests/dashboard).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
 # Reference data loaded once per run and kept between tests.
 KEPT_TABLES = {"bank", "alembic_version"}
 
@@ -101,3 +106,15 @@ def cli(app):
 @pytest.fixture
 def is_postgresql(app) -> bool:
     return db.engine.dialect.name == "postgresql"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per test module, closed before the next module starts its own (two
+    Playwrights cannot run side by side). ``browser.browser_type`` opens persistent profiles."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -22,14 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import CHROMIUM  # the browser fixture is the suite's (tests/conftest.py)
 from factories import PASSWORD
 
 from market import create_app
 from market.extensions import db
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "out" / "journeys"
 
@@ -64,17 +62,6 @@ def base_url(served_app) -> Iterator[str]:
     thread.join()
     with served_app.app_context():
         db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One Chromium per test module: closed before other suites start their own Playwright."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(params=list(SIZES))

@@ -1,60 +1,38 @@
-"""A phone in Debian's Chromium against the app served on loopback with CSRF protection on,
-as in production. The phone keeps its storage (service worker, outbox, kept pages) in a
-profile directory, so it can be closed and opened again."""
+"""A phone in Debian's Chromium against the app served on loopback as in production (CSRF on;
+the served app is the journeys' own). The phone keeps its storage (service worker, outbox,
+kept pages) in a profile directory, so it can be closed and opened again."""
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from conftest import CHROMIUM, CHROMIUM_ARGS
 from factories import PASSWORD
+from journeys.conftest import SIZES, base_url, served_app
 
 from market.extensions import db
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-PHONE = {"width": 390, "height": 844}
+__all__ = ["base_url", "served_app"]  # the app served as in production, shared with the journeys
+
+PHONE = SIZES["phone"]
 
 needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM),
                                     reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
 
 
-@pytest.fixture
-def base_url(app) -> Iterator[str]:
-    from werkzeug.serving import make_server
-
-    app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    app.config["WTF_CSRF_ENABLED"] = False
-
-
-@pytest.fixture
-def playwright():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as running:
-        yield running
-
-
 class Phone:
     """One phone: its profile outlives the browser, as a real phone's storage does."""
 
-    def __init__(self, playwright, profile, base_url: str) -> None:
-        self.playwright, self.profile, self.base_url = playwright, profile, base_url
+    def __init__(self, chromium, profile, base_url: str) -> None:
+        self.chromium, self.profile, self.base_url = chromium, profile, base_url
         self.context = None
         self.dialogs: list[str] = []  # the messages of the dialogs the pages opened
         self.accept_dialogs = True
 
     def open(self):
-        self.context = self.playwright.chromium.launch_persistent_context(
+        self.context = self.chromium.launch_persistent_context(
             str(self.profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=PHONE,
             service_workers="allow",
         )
@@ -86,8 +64,9 @@ class Phone:
 
 
 @pytest.fixture
-def phone(playwright, base_url, tmp_path) -> Iterator[Phone]:
-    made = Phone(playwright, tmp_path / "phone-profile", base_url)
+def phone(browser, base_url, tmp_path) -> Iterator[Phone]:
+    # The suite's browser (one Playwright per run): its Chromium type opens the phone's profile.
+    made = Phone(browser.browser_type, tmp_path / "phone-profile", base_url)
     yield made
     if made.context is not None:
         made.close()
