@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from market.audit import record
 from market.auth.access import (
@@ -80,7 +80,9 @@ def _save_inspection(stall: Stall, form: InspectionForm) -> tuple[Inspection, bo
             client_uuid=form.client_uuid.data or None,
         )
         db.session.commit()
-    except IntegrityError:  # the same record arrived twice at once: the other one is stored
+    # The same record arriving twice at once: the other request stored it (SQLite may answer
+    # "locked" rather than a unique violation when the other commit came first).
+    except (IntegrityError, OperationalError):
         db.session.rollback()
         stored = stored_inspection(form.client_uuid.data)
         if stored is None:
