@@ -52,7 +52,10 @@ class Phone:
         page.goto(f"{self.base_url}/login")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
+        with page.expect_response(lambda r: r.url.endswith("/login") and r.request.method == "POST") as sent:
+            page.click("main button[type=submit]")
+        answer = sent.value
+        assert answer.status == 302, f"sign-in answered {answer.status}: {page.inner_text('main')[:300]}"
         page.wait_for_url(lambda url: "/login" not in url)
 
     def offline(self, yes: bool = True) -> None:
