@@ -58,6 +58,14 @@ class Phone:
         assert answer.status == 302, f"sign-in answered {answer.status}: {page.inner_text('main')[:300]}"
         page.wait_for_url(lambda url: "/login" not in url)
 
+    @staticmethod
+    def click_sign_out(page) -> None:
+        """The sign-out button, in the folded menu on a phone."""
+        toggle = page.locator("[data-menu-toggle]")
+        if toggle.count() and toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+            toggle.click()
+        page.click("form[data-sign-out] button")
+
     def offline(self, yes: bool = True) -> None:
         self.context.set_offline(yes)
 

@@ -183,7 +183,7 @@ def test_signing_out_with_records_waiting_warns_and_keeps_them_for_their_author(
     page.click("form[data-phone-record] button[type=submit]")
     waiting(page, 1)
     phone.accept_dialogs = False
-    page.click("form[data-sign-out] button")
+    phone.click_sign_out(page)
     page.wait_for_timeout(300)
     warning = ("Còn 1 bản ghi chưa gửi được. Chúng vẫn được giữ trên máy và sẽ gửi khi bạn "
                "đăng nhập lại trên máy này. Vẫn đăng xuất?")
@@ -200,7 +200,7 @@ def test_signing_out_with_records_waiting_warns_and_keeps_them_for_their_author(
     time.sleep(2)
     assert count(Visit) == 0
     phone.accept_dialogs = True
-    page.click("form[data-sign-out] button")  # the colleague has nothing waiting: no question
+    phone.click_sign_out(page)  # the colleague has nothing waiting: no question
     page.wait_for_url("**/login")
     assert len(phone.dialogs) == 1
 
