@@ -1,7 +1,7 @@
 """phone records: when the server received an inspection or a visit
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-02 11:40:00
 
 The observed time (stamped by the phone) stays in inspected_at / visited_at; rows already
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 import market.models.base
 
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
