@@ -27,7 +27,10 @@ DEFAULTS: dict[str, Any] = {
     "ADOPTION_TARGET_DISPLAYED_PCT": 90,
     "ADOPTION_TARGET_ACTIVE_PCT": 70,
     # The monitor's scheduler (crontab fields, in TIMEZONE).
-    "MONITOR_FULL_CRON": "0 1 * * *",
+    # After local midnight: compute and close the day that ended.
+    "MONITOR_CLOSE_CRON": "10 0 * * *",
+    # Days marked stale by late evidence are recomputed this far back; older: monitor backfill.
+    "MONITOR_RECOMPUTE_HORIZON_DAYS": 35,
     "MONITOR_LIGHT_MINUTES": 15,
     "MONITOR_ALERTS_CRON": "30 6 * * *",
     "MONITOR_MISFIRE_GRACE_SECONDS": 3600,

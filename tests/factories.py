@@ -47,8 +47,9 @@ def make_commune(name: str = "Xã Đông Anh", *, code: str | None = None,
 
 def make_market(name: str = "Chợ Dốc Vân", *, code: str | None = None,
                 commune: AdminUnit | None = None, market_class: int = 2,
-                address: str = "") -> Market:
+                address: str = "", opened_on: date = date(2025, 1, 1)) -> Market:
     market = Market(
+        opened_on=opened_on,
         code=code or f"CHO{_next():04d}",
         name=name,
         market_class=market_class,
@@ -64,9 +65,12 @@ def make_stall(market: Market | None = None, *, code: str | None = None, zone: s
                row: str = "", number: int | None = None,
                category: GoodsCategory = GoodsCategory.VEGETABLES,
                status: StallStatus = StallStatus.OPERATING,
-               vendor: Vendor | None = None, start_on: date = date(2026, 1, 1)) -> Stall:
-    """A stall; with ``vendor`` also an open tenancy from ``start_on``."""
+               vendor: Vendor | None = None, start_on: date = date(2026, 1, 1),
+               opened_on: date = date(2025, 1, 1)) -> Stall:
+    """A stall in the registry since ``opened_on``; with ``vendor`` also an open tenancy from
+    ``start_on``."""
     stall = Stall(
+        opened_on=opened_on,
         market=market or make_market(),
         code=code or f"K{_next():04d}",
         zone=zone,

@@ -25,7 +25,8 @@ def month_bounds(month: str) -> tuple[date, date]:
 
 
 def coverage_rows(month: str) -> list[tuple]:
-    """Each commune's last snapshot of the month: the ladder's "reached" figures."""
+    """Each commune's last snapshot of the month: the ladder's "reached" figures, and the
+    number of its markets that counted that day (those with a row then)."""
     first, last = month_bounds(month)
     latest = (
         select(AdoptionSnapshot.commune_id, func.max(AdoptionSnapshot.day).label("day"))
@@ -33,9 +34,12 @@ def coverage_rows(month: str) -> list[tuple]:
                AdoptionSnapshot.day <= last)
         .group_by(AdoptionSnapshot.commune_id).subquery()
     )
+    market_rows = AdoptionSnapshot.__table__.alias("market_rows")
     markets = (
-        select(Market.commune_id, func.count().label("markets"))
-        .where(Market.retired_at.is_(None)).group_by(Market.commune_id).subquery()
+        select(Market.commune_id, market_rows.c.day, func.count().label("markets"))
+        .join(market_rows, market_rows.c.market_id == Market.id)
+        .where(market_rows.c.day >= first, market_rows.c.day <= last)
+        .group_by(Market.commune_id, market_rows.c.day).subquery()
     )
     parent = AdminUnit.__table__.alias("parent")
     return db.session.execute(
@@ -47,7 +51,8 @@ def coverage_rows(month: str) -> list[tuple]:
               & (latest.c.day == AdoptionSnapshot.day))
         .join(AdminUnit, AdminUnit.id == AdoptionSnapshot.commune_id)
         .outerjoin(parent, parent.c.id == AdminUnit.parent_id)
-        .outerjoin(markets, markets.c.commune_id == AdoptionSnapshot.commune_id)
+        .outerjoin(markets, (markets.c.commune_id == AdoptionSnapshot.commune_id)
+                   & (markets.c.day == AdoptionSnapshot.day))
         .order_by(AdminUnit.code)
     ).all()
 

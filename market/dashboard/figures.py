@@ -2,7 +2,10 @@
 
 An *area* is an administrative unit (or, for board and team users, simply their markets).
 Its rows are its child units, or its markets when it has none. Every figure is a sum of
-market snapshot rows of the markets the user may read, so scope is applied once, in SQL.
+market snapshot rows of the markets the user may read, so scope is applied once, in SQL:
+the same roll-up as the commune rows the API and the open data read (a commune is the sum of
+its markets on that day). A retired market keeps its rows for the days it counted, so sums
+include retired markets; the day it is retired and after, it has no row.
 Results are kept per process until snapshot rows or targets change (``cached``).
 """
 from __future__ import annotations
@@ -160,15 +163,17 @@ def units_under(unit_id: int) -> Select:
     return select(tree.c.id)
 
 
-def scoped_markets(user: User, unit_id: int | None, on: date | None = None) -> Select:
-    """Ids of the open markets in ``unit_id`` (all, when None) that ``user`` may read; with
-    ``on``, the markets counted that day instead (those opened or retired since are as then)."""
+def scoped_markets(user: User, unit_id: int | None, on: date | None = None, *,
+                   with_retired: bool = False) -> Select:
+    """Ids of the open markets (and the retired ones, ``with_retired``) in ``unit_id`` (all,
+    when None) that ``user`` may read; with ``on``, the markets counted that day instead
+    (those opened or retired since are as then)."""
     query = select(Market.id).where(market_scope(user))
-    if on is None:
-        query = query.where(Market.retired_at.is_(None))
-    else:
+    if on is not None:
         counted = select(AdoptionSnapshot.market_id).where(AdoptionSnapshot.day == on)
         query = query.where(Market.id.in_(counted))
+    elif not with_retired:
+        query = query.where(Market.retired_at.is_(None))
     if unit_id is not None:
         query = query.where(Market.commune_id.in_(units_under(unit_id)))
     return query
@@ -310,10 +315,11 @@ def _child_rows(unit: AdminUnit | None, markets: Select, day: date, before: date
 def _market_rows(markets: Select, day: date, before: date | None, base: Targets) -> list[Row]:
     days = [d for d in (day, before) if d]
     figures = market_rows(markets, days)
-    found = db.session.execute(
-        select(Market.id, Market.code, Market.name, Market.market_class, Market.commune_id)
+    found = [market for market in db.session.execute(
+        select(Market.id, Market.code, Market.name, Market.market_class, Market.commune_id,
+               Market.retired_at)
         .where(Market.id.in_(markets))
-    ).all()
+    ) if market.retired_at is None or (market.id, day) in figures]
     market_targets = target_rows(market_ids=[m.id for m in found])
     commune_targets = target_rows(commune_ids=sorted({m.commune_id for m in found}))
     return [
@@ -333,9 +339,11 @@ def has_child_units(unit: AdminUnit | None) -> bool:
 
 def compute_area(user: User, unit: AdminUnit | None, as_of: date | None = None) -> AreaFigures:
     """Everything an area page shows, from the latest snapshots; with ``as_of``, from the
-    snapshots of the last day up to then, over the markets counted that day."""
+    snapshots of the last day up to then, over the markets counted that day. Sums include
+    retired markets' rows of the days they counted."""
     day = latest_day(as_of)
-    markets = scoped_markets(user, unit.id if unit else None, day if as_of else None)
+    markets = scoped_markets(user, unit.id if unit else None, day if as_of else None,
+                             with_retired=True)
     targets = area_targets(unit)
     if day is None:
         return AreaFigures(None, None, Figures(), targets, [], [], [], {})
@@ -354,7 +362,8 @@ def compute_area(user: User, unit: AdminUnit | None, as_of: date | None = None) 
         weekly=[(d, series[d]) for d in weekly_days if d in series],
         monthly=[(d, series[d]) for d in monthly_days if d in series],
         by_class=by_market_class(markets, day),
-        market_ids=list(db.session.scalars(markets)),
+        market_ids=list(db.session.scalars(
+            scoped_markets(user, unit.id if unit else None, day if as_of else None))),
     )
 
 

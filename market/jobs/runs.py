@@ -23,13 +23,15 @@ log = logging.getLogger(__name__)
 SAME_FIRING = timedelta(seconds=30)
 
 # Full and light runs write the same snapshot rows: they share one lock.
-LOCK_NAMES = {JobKind.FULL: "snapshots", JobKind.LIGHT: "snapshots", JobKind.ALERTS: "alerts"}
+LOCK_NAMES = {JobKind.FULL: "snapshots", JobKind.CLOSE: "snapshots", JobKind.LIGHT: "snapshots",
+              JobKind.ALERTS: "alerts"}
 
 
 def _job_function(job: JobKind) -> Callable[[date, int], int]:
     from market.jobs import work
 
-    return {JobKind.FULL: work.full_run, JobKind.LIGHT: work.light_run, JobKind.ALERTS: work.alert_check}[job]
+    return {JobKind.FULL: work.full_run, JobKind.CLOSE: work.close_run, JobKind.LIGHT: work.light_run,
+            JobKind.ALERTS: work.alert_check}[job]
 
 
 def _record_start(job: JobKind, day: date, trigger: str) -> int:

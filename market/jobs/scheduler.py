@@ -3,6 +3,7 @@ worker). Several can run on several machines: a PostgreSQL advisory lock lets on
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import click
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -17,12 +18,16 @@ log = logging.getLogger(__name__)
 
 
 def run_in_app(app: Flask, job: JobKind) -> None:
-    """One scheduled run: its own app context, committed or rolled back inside ``run_job``."""
+    """One scheduled run: its own app context, committed or rolled back inside ``run_job``.
+    The closing run closes the day that ended (it fires after local midnight); the others
+    work on today."""
     from market.jobs.runs import run_job
     from market.monitor.clock import local_today
 
     with app.app_context():
-        run = run_job(job, local_today(), trigger="scheduler")
+        today = local_today()
+        day = today - timedelta(days=1) if job == JobKind.CLOSE else today
+        run = run_job(job, day, trigger="scheduler")
         log.info("monitor %s for %s: %s (%s rows)", job.value, run.day, run.status.value, run.rows)
 
 
@@ -37,8 +42,8 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         "misfire_grace_time": int(config["MONITOR_MISFIRE_GRACE_SECONDS"]),
     }
     scheduler.add_job(
-        run_in_app, CronTrigger.from_crontab(config["MONITOR_FULL_CRON"], timezone=zone),
-        args=[app, JobKind.FULL], id="monitor-full", name="nightly full computation", **once,
+        run_in_app, CronTrigger.from_crontab(config["MONITOR_CLOSE_CRON"], timezone=zone),
+        args=[app, JobKind.CLOSE], id="monitor-close", name="close the day that ended", **once,
     )
     scheduler.add_job(
         run_in_app, IntervalTrigger(minutes=int(config["MONITOR_LIGHT_MINUTES"]), timezone=zone),

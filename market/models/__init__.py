@@ -4,6 +4,7 @@ from market.models.adoption import (
     AdoptionStep,
     AdoptionTarget,
     JobRun,
+    StaleMark,
 )
 from market.models.api import ApiToken, IdempotentRequest
 from market.models.audit import AuditEvent
@@ -16,11 +17,12 @@ from market.models.evidence import (
     PaymentNotification,
     PaymentPartner,
     SelfReport,
+    UnmatchedReportRow,
 )
 from market.models.geography import AdminUnit, UnitLevel
 from market.models.imports import ImportJob, ImportStatus
 from market.models.links import VendorLink
-from market.models.registry import GoodsCategory, Market, Stall, StallStatus
+from market.models.registry import GoodsCategory, Market, Stall, StallStatus, StallStatusChange
 from market.models.security import LoginFailure
 from market.models.signs import Sign, SignFormat, SignPrint
 from market.models.users import Role, User, user_market
@@ -56,10 +58,13 @@ __all__ = [
     "Sign",
     "SignFormat",
     "SignPrint",
+    "StaleMark",
     "Stall",
     "StallStatus",
+    "StallStatusChange",
     "Tenancy",
     "UnitLevel",
+    "UnmatchedReportRow",
     "User",
     "Vendor",
     "VendorLink",

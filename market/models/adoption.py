@@ -112,8 +112,9 @@ class AdoptionSnapshot(db.Model):
 
 
 class JobKind(enum.StrEnum):
-    FULL = "full"  # every market and commune
-    LIGHT = "light"  # today's figures for markets with new evidence
+    FULL = "full"  # every market and commune, one day (by hand or backfill)
+    CLOSE = "close"  # after local midnight: the day that ended, computed and closed
+    LIGHT = "light"  # today's figures for markets that changed, and days marked stale
     ALERTS = "alerts"  # the daily check that opens alerts
 
     @property
@@ -123,6 +124,7 @@ class JobKind(enum.StrEnum):
 
 JOB_LABELS = {
     JobKind.FULL: _l("Tính toàn bộ"),
+    JobKind.CLOSE: _l("Chốt số liệu ngày hôm qua"),
     JobKind.LIGHT: _l("Cập nhật nhanh hôm nay"),
     JobKind.ALERTS: _l("Kiểm tra cảnh báo"),
 }
@@ -162,3 +164,20 @@ class JobRun(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rows: Mapped[int] = mapped_column(default=0)
     error: Mapped[str] = mapped_column(Text, default="")
+    # The days this run computed and why, one line per day: "2026-11-28 12 late_payments".
+    computed: Mapped[str] = mapped_column(Text, default="")
+
+
+class StaleMark(db.Model):
+    """A market's figures from ``since`` on no longer match what the registry and the evidence
+    say (late evidence, a change dated in the past): the next run recomputes those days,
+    back to its horizon; ``monitor backfill`` the older ones. One row per market and reason."""
+
+    __tablename__ = "stale_mark"
+    __table_args__ = (UniqueConstraint("market_id", "reason"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    market_id: Mapped[int] = mapped_column(ForeignKey("market.id"))
+    reason: Mapped[str] = mapped_column(String(20))
+    since: Mapped[date]
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -218,8 +218,27 @@ class PaymentNotification(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     stall_id: Mapped[int | None] = mapped_column(ForeignKey("stall.id"))
     status: Mapped[NotificationStatus] = mapped_column(str_enum(NotificationStatus, 12))
+    # Why a quarantined payment matched no stall (see ``market.monitor.registry_lookup``).
+    reason: Mapped[str] = mapped_column(String(20), default="")
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+
+class UnmatchedReportRow(db.Model):
+    """A bank report's row whose account was no stall's payee on its day: kept for the board
+    with the reason, while the report's other rows are imported."""
+
+    __tablename__ = "unmatched_report_row"
+    __table_args__ = (Index("ix_unmatched_report_row_received", "received_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_bin: Mapped[str] = mapped_column(String(6), default="")
+    account_number: Mapped[str] = mapped_column(String(19))
+    day: Mapped[date]
+    payments: Mapped[int] = mapped_column(default=0)
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    reason: Mapped[str] = mapped_column(String(20))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AlertKind(enum.StrEnum):

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from market.models.base import UTCDateTime, db, str_enum, utcnow
 
@@ -78,6 +80,11 @@ STATUS_LABELS = {
 }
 
 
+def local_today() -> date:
+    """Today in the configured time zone: the day a registry change takes effect."""
+    return utcnow().astimezone(ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Ho_Chi_Minh"))).date()
+
+
 class Market(db.Model):
     __tablename__ = "market"
     __table_args__ = (CheckConstraint("market_class IN (1, 2, 3)", name="market_class"),)
@@ -89,6 +96,9 @@ class Market(db.Model):
     address: Mapped[str] = mapped_column(String(255), default="")
     commune_id: Mapped[int] = mapped_column(ForeignKey("admin_unit.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The first day the market counts; it counts until the day it is retired (that day
+    # and after it does not: see ``market.monitor.ladder``).
+    opened_on: Mapped[date] = mapped_column(default=local_today)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     commune: Mapped[AdminUnit] = relationship()
@@ -117,9 +127,41 @@ class Stall(db.Model):
         str_enum(StallStatus, 12), default=StallStatus.OPERATING, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The first day the stall is in the registry's figures (the day it was entered, unless
+    # the board says it traded earlier).
+    opened_on: Mapped[date] = mapped_column(default=local_today)
 
     market: Mapped[Market] = relationship(back_populates="stalls")
     tenancies: Mapped[list[Tenancy]] = relationship(back_populates="stall")
 
     def __repr__(self) -> str:
         return f"<Stall {self.code} of market {self.market_id}>"
+
+
+class StallStatusChange(db.Model):
+    """A stall's status changed on ``changed_on`` (from that day on): with ``old_status`` kept,
+    the status on any earlier day is the old status of the first change after it, and the
+    stall's own ``status`` when there is none. Written for every change, by whatever path."""
+
+    __tablename__ = "stall_status_change"
+    __table_args__ = (Index("ix_stall_status_change_day", "changed_on", "stall_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stall_id: Mapped[int] = mapped_column(ForeignKey("stall.id"), index=True)
+    changed_on: Mapped[date]
+    old_status: Mapped[StallStatus] = mapped_column(str_enum(StallStatus, 12))
+    new_status: Mapped[StallStatus] = mapped_column(str_enum(StallStatus, 12))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+@event.listens_for(Session, "before_flush")
+def _record_status_changes(session: Session, flush_context, instances) -> None:
+    """Every status change of a loaded stall leaves its history row, whichever service made it."""
+    for stall in session.dirty:
+        if not isinstance(stall, Stall):
+            continue
+        history = db.inspect(stall).attrs.status.history
+        if history.deleted and history.added and history.deleted[0] != history.added[0]:
+            session.add(StallStatusChange(
+                stall_id=stall.id, changed_on=local_today(),
+                old_status=history.deleted[0], new_status=history.added[0]))

@@ -8,6 +8,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from market.extensions import db
 from market.models import PaymentActivity, utcnow
 from market.models.evidence import ActivitySource
+from market.monitor.clock import local_today
+from market.monitor.stale import Reason, mark_stall_days
 
 
 def _insert():
@@ -29,6 +31,14 @@ def add_payments(stall_id: int, day: date, source: ActivitySource, payments: int
         },
     )
     db.session.execute(statement)
+    _mark_late([(stall_id, day)])
+
+
+def _mark_late(stall_days: list[tuple[int, date]]) -> None:
+    """Payments of past days change figures already computed: mark them for the next run
+    (today's are picked up by the refresh anyway)."""
+    today = local_today()
+    mark_stall_days(Reason.PAYMENTS, [(stall, day) for stall, day in stall_days if day < today])
 
 
 def set_day(rows: list[dict]) -> None:
@@ -51,3 +61,4 @@ def set_day(rows: list[dict]) -> None:
         },
     )
     db.session.execute(statement)
+    _mark_late([(row["stall_id"], row["day"]) for row in rows])

@@ -11,9 +11,10 @@ from market.extensions import db
 from market.models import BankAccount, Inspection, Stall, User, utcnow
 from market.models.evidence import NonUseReason, QrUse, ScanResult
 from market.monitor.alerts import open_swapped_sign_alert
-from market.monitor.clock import local_day
+from market.monitor.clock import local_day, local_today
 from market.monitor.errors import EvidenceError
-from market.monitor.registry_lookup import current_account
+from market.monitor.registry_lookup import payee_on
+from market.monitor.stale import Reason, mark_stall_days
 from market.vietqr import ImageError
 from market.vietqr.read import read_payloads
 
@@ -88,7 +89,8 @@ def record_inspection(
     check_answer(qr_use, reason, reason_text)
     received = utcnow()
     at = at or received
-    account = current_account(stall)
+    # Compared with the payee of the day of the visit, even when it reaches the server later.
+    account = payee_on(stall.id, local_day(at))
     scan = scan_photo(photo, account) if photo else None
     inspection = Inspection(
         stall_id=stall.id,
@@ -110,6 +112,8 @@ def record_inspection(
     )
     db.session.add(inspection)
     db.session.flush()
+    if inspection.inspected_on < local_today():
+        mark_stall_days(Reason.INSPECTION, [(stall.id, inspection.inspected_on)])
     if scan and scan.result == ScanResult.DIFFERENT_ACCOUNT:
         open_swapped_sign_alert(inspection, stall.market_id)
     return inspection

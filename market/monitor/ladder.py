@@ -2,43 +2,55 @@
 
 Everything that shows a step or a count (snapshots, the stall badge, worklists) builds on
 ``stall_steps()``: one set-based SELECT over the whole stall table, no per-stall Python.
+``market.monitor.reference`` states the same rules in plain Python; the tests hold the two
+equal on random histories.
 
 Parameters per market (``market_parameters``): the market's ``adoption_target`` row, else its
 commune's, else the configuration (``ADOPTION_INSPECTION_WINDOW_DAYS`` = 90,
 ``ADOPTION_ACTIVITY_WINDOW_DAYS`` = 30, ``ADOPTION_MIN_PAYMENTS`` = 1). A window of W days
 ending on day D is the local days D-W+1 … D (days in Asia/Ho_Chi_Minh); nothing after D counts.
 
-Facts about a stall on day D:
+The registry **as it was on D** (its state at the end of D):
 
-* its **account**: the vendor of the tenancy covering D (``start_on <= D`` and ``end_on`` empty
-  or after D; today that is the open tenancy) and that vendor's account version in force at
-  the end of D (created before, not retired by then; today that is the current version), whose
-  BIN is in the bank directory;
-* **signed**: a ``sign`` issued by the end of D for that stall and that account version, or an
-  inspection up to D that found the vendor's own bank QR on display matching that version;
-* **seen matching**: an inspection in the inspection window saw a QR on display and the
-  scanned code matched that account version;
-* **paying**: at least N QR payments (all sources summed) in the activity window;
-* **said using**: the latest inspection with an answer, if in the inspection window, says
-  "daily" or "sometimes";
-* **said no**: the latest answer from inspections and self-reports together (latest day, then
-  latest time) is "no" with a reason;
-* **used before**: a day with payments before the activity window, or a "daily"/"sometimes"
-  answer (inspection or self-report) before the inspection window.
+* a **market** counts from its ``opened_on`` until the day it is retired (not that day);
+* a **stall** counts from its ``opened_on`` while its status on D is operating: the old status
+  of its first status change after D, else its status now;
+* its **tenant** is the vendor of the tenancy with ``start_on <= D <= end_on`` (``end_on`` is the
+  vendor's last day; open when empty; the latest start wins an overlap);
+* its **account** is the tenant's account version in force at the end of D (created before,
+  not retired by then) whose BIN is in the bank directory; its **payee** is that version when
+  it was confirmed by then (no second confirmation asked, or given before the end of D). A
+  changed account awaiting confirmation is an account (the stall is *registered*) but not a
+  payee: no sign, display or payment counts for it until it is confirmed.
+
+Facts on day D:
+
+* **signed**: a sign issued by the end of D for the stall and its payee version, or an
+  inspection up to D that found the vendor's own bank QR matching that version;
+* **seen displayed**: the stall's latest inspection up to D is in the inspection window, saw
+  the QR on display and the scanned code matched the payee version (a later visit that found
+  it missing or swapped ends it);
+* **paying**: at least N QR payments in the activity window, each day counted once as the
+  largest of its sources (a bank report and webhooks report the same payments);
+* **latest answer**: the newest answer to "do you use QR?" from inspections and self-reports
+  alike (by day, then time); it counts only inside the inspection window;
+* **reached active before**: some answer up to D said "daily"/"sometimes", or a day before D
+  had N payments within the activity window ending that day.
 
 The step, first rule that holds wins:
 
 1. ``active``      paying (payments outrank words);
-2. ``declined``    said no (nothing newer says otherwise);
-3. ``active``      said using;
-4. ``lapsed``      used before;
-5. ``displayed``   account and seen matching;
-6. ``issued``      account and signed;
-7. ``registered``  account;
+2. ``declined``    latest answer "no" with a reason;
+3. ``active``      latest answer "daily" or "sometimes";
+4. ``lapsed``      reached active before;
+5. ``displayed``   seen displayed;
+6. ``issued``      signed;
+7. ``registered``  has an account;
 8. ``no_account``.
 
-Only operating stalls are counted. The "reached" figures the targets compare with are:
-registered = has an account; displayed = step displayed or active; active = step active.
+The "reached" figures the targets compare with: registered = has an account; displayed =
+seen displayed (whatever the step: a stall active by payments but never seen is not counted);
+active = step active.
 """
 from __future__ import annotations
 
@@ -77,6 +89,7 @@ from market.models import (
     Sign,
     Stall,
     StallStatus,
+    StallStatusChange,
     Tenancy,
 )
 from market.models.evidence import QrUse, ScanResult
@@ -120,8 +133,16 @@ class Defaults:
         )
 
 
+def market_on_day(as_of: date) -> ColumnElement[bool]:
+    """The market counts on ``as_of``: opened by then and not retired by its end."""
+    return and_(
+        Market.opened_on <= as_of,
+        or_(Market.retired_at.is_(None), Market.retired_at >= day_end(as_of)),
+    )
+
+
 def market_parameters(as_of: date, defaults: Defaults, markets: Iterable[int] | None = None):
-    """Per market: its commune, window starts and minimum payments (a CTE)."""
+    """Per market counting on ``as_of``: its commune, window starts and minimum payments (a CTE)."""
     own = AdoptionTarget.__table__.alias("own_target")
     area = AdoptionTarget.__table__.alias("area_target")
     inspection_days = func.coalesce(
@@ -142,7 +163,7 @@ def market_parameters(as_of: date, defaults: Defaults, markets: Iterable[int] | 
         )
         .outerjoin(own, own.c.market_id == Market.id)
         .outerjoin(area, area.c.commune_id == Market.commune_id)
-        .where(Market.retired_at.is_(None))
+        .where(market_on_day(as_of))
     )
     if markets is not None:
         query = query.where(Market.id.in_(list(markets)))
@@ -150,11 +171,13 @@ def market_parameters(as_of: date, defaults: Defaults, markets: Iterable[int] | 
 
 
 def _statements(as_of: date, scope):
-    """Answers to "do you use QR?", from inspections and self-reports, ranked newest first."""
+    """Answers to "do you use QR?", from inspections and self-reports: the newest one and the
+    first day any said "daily"/"sometimes"."""
     answers = union_all(
         select(
             Inspection.stall_id.label("stall_id"),
-            literal("inspection").label("kind"),
+            literal(0).label("kind"),
+            Inspection.id.label("id"),
             Inspection.inspected_on.label("day"),
             Inspection.inspected_at.label("at"),
             Inspection.qr_use.label("answer"),
@@ -162,30 +185,26 @@ def _statements(as_of: date, scope):
         ).where(Inspection.qr_use.is_not(None), Inspection.inspected_on <= as_of, scope(Inspection)),
         select(
             SelfReport.stall_id,
-            literal("self"),
+            literal(1),
+            SelfReport.id,
             SelfReport.reported_on,
             SelfReport.reported_at,
             SelfReport.answer,
             SelfReport.reason,
         ).where(SelfReport.reported_on <= as_of, scope(SelfReport)),
     ).subquery("answers")
-    newest = (answers.c.day.desc(), answers.c.at.desc())
+    newest = (answers.c.day.desc(), answers.c.at.desc(), answers.c.kind.desc(), answers.c.id.desc())
     ranked = select(
         answers,
-        func.row_number().over(partition_by=answers.c.stall_id, order_by=newest).label("rank_all"),
-        func.row_number()
-        .over(partition_by=(answers.c.stall_id, answers.c.kind), order_by=newest)
-        .label("rank_kind"),
+        func.row_number().over(partition_by=answers.c.stall_id, order_by=newest).label("rank"),
     ).subquery("ranked_answers")
-    latest = ranked.c.rank_all == 1
-    latest_inspection = and_(ranked.c.kind == "inspection", ranked.c.rank_kind == 1)
+    latest = ranked.c.rank == 1
     return (
         select(
             ranked.c.stall_id,
             func.max(case((latest, ranked.c.answer))).label("latest_answer"),
             func.max(case((latest, ranked.c.reason))).label("latest_reason"),
-            func.max(case((latest_inspection, ranked.c.answer))).label("inspection_answer"),
-            func.max(case((latest_inspection, ranked.c.day))).label("inspection_on"),
+            func.max(case((latest, ranked.c.day))).label("latest_on"),
             func.min(case((ranked.c.answer.in_(USING), ranked.c.day))).label("first_use_on"),
         )
         .group_by(ranked.c.stall_id)
@@ -193,23 +212,32 @@ def _statements(as_of: date, scope):
     )
 
 
-def _matches(as_of: date, scope):
-    """Per stall and account version: the last day a matching QR was seen on display, and
-    whether the vendor's own bank QR was found matching."""
+def _latest_looks(as_of: date, scope):
+    """Each stall's latest inspection up to ``as_of``: what it saw on display."""
+    newest = (Inspection.inspected_on.desc(), Inspection.inspected_at.desc(), Inspection.id.desc())
+    ranked = select(
+        Inspection.stall_id,
+        Inspection.inspected_on,
+        Inspection.sign_displayed,
+        Inspection.scan_result,
+        Inspection.bank_account_id,
+        func.row_number().over(partition_by=Inspection.stall_id, order_by=newest).label("rank"),
+    ).where(Inspection.inspected_on <= as_of, scope(Inspection)).subquery("ranked_looks")
+    return select(ranked).where(ranked.c.rank == 1).subquery("latest_looks")
+
+
+def _own_qr_matches(as_of: date, scope):
+    """Account versions whose vendor's own bank QR an inspection up to ``as_of`` found matching."""
     return (
-        select(
-            Inspection.stall_id,
-            Inspection.bank_account_id,
-            func.max(case((Inspection.sign_displayed, Inspection.inspected_on))).label("seen_on"),
-            func.max(case((Inspection.own_bank_qr, 1), else_=0)).label("own_qr"),
-        )
+        select(Inspection.stall_id, Inspection.bank_account_id)
         .where(
+            Inspection.own_bank_qr,
             Inspection.scan_result == ScanResult.MATCH,
             Inspection.inspected_on <= as_of,
             scope(Inspection),
         )
         .group_by(Inspection.stall_id, Inspection.bank_account_id)
-        .subquery("matches")
+        .subquery("own_qr")
     )
 
 
@@ -222,9 +250,20 @@ def _signs(as_of: date, scope):
     )
 
 
-def _activity_windows_vary() -> bool:
-    return bool(
-        db.session.scalar(select(exists().where(AdoptionTarget.activity_window_days.is_not(None))))
+def _target_set(column) -> bool:
+    return bool(db.session.scalar(select(exists().where(column.is_not(None)))))
+
+
+def daily_payments(scope, *conditions):
+    """Payments per stall and day, each day counted once: the largest of its sources."""
+    return (
+        select(
+            PaymentActivity.stall_id,
+            PaymentActivity.day,
+            func.max(PaymentActivity.payments).label("payments"),
+        )
+        .where(scope(PaymentActivity), *conditions)
+        .group_by(PaymentActivity.stall_id, PaymentActivity.day)
     )
 
 
@@ -232,21 +271,62 @@ def _recent_payments(as_of: date, defaults: Defaults, params, scope):
     """Payments per stall inside its market's activity window.
 
     With one window everywhere (no target sets its own) this is a range scan of the
-    (day, stall_id, payments) index; otherwise each row is joined to its market's window.
+    (day, stall_id, payments) index; otherwise each day is joined to its market's window.
     """
-    query = (
-        select(PaymentActivity.stall_id, func.sum(PaymentActivity.payments).label("payments"))
-        .where(PaymentActivity.day <= as_of, scope(PaymentActivity))
-        .group_by(PaymentActivity.stall_id)
-    )
-    if not _activity_windows_vary():
+    if not _target_set(AdoptionTarget.activity_window_days):
         since = as_of - timedelta(days=defaults.activity_window_days - 1)
-        return query.where(PaymentActivity.day >= since).subquery("recent_payments")
+        days = daily_payments(scope, PaymentActivity.day <= as_of, PaymentActivity.day >= since)
+        days = days.subquery("window_days")
+        return (
+            select(days.c.stall_id, func.sum(days.c.payments).label("payments"))
+            .group_by(days.c.stall_id)
+            .subquery("recent_payments")
+        )
+    days = daily_payments(scope, PaymentActivity.day <= as_of).subquery("window_days")
     return (
-        query.join(Stall, Stall.id == PaymentActivity.stall_id)
+        select(days.c.stall_id, func.sum(days.c.payments).label("payments"))
+        .join(Stall, Stall.id == days.c.stall_id)
         .join(params, params.c.market_id == Stall.market_id)
-        .where(PaymentActivity.day >= params.c.activity_since)
+        .where(days.c.day >= params.c.activity_since)
+        .group_by(days.c.stall_id)
         .subquery("recent_payments")
+    )
+
+
+def _paid_enough_before(as_of: date, defaults: Defaults, params, scope) -> ColumnElement[bool]:
+    """Some day before ``as_of`` had N payments within the activity window ending that day.
+
+    With N = 1 everywhere that is any payment before ``as_of``; otherwise each payment day's
+    window is summed (the sum only grows on a payment day, so those are the days to check).
+    """
+    if defaults.min_payments == 1 and not _target_set(AdoptionTarget.min_payments):
+        return exists().where(
+            PaymentActivity.stall_id == Stall.id,
+            PaymentActivity.day < as_of,
+            PaymentActivity.payments > 0,
+        )
+    window_days = func.coalesce(
+        select(AdoptionTarget.activity_window_days)
+        .where(AdoptionTarget.market_id == Stall.market_id).scalar_subquery(),
+        select(AdoptionTarget.activity_window_days)
+        .where(AdoptionTarget.commune_id == params.c.commune_id).scalar_subquery(),
+        defaults.activity_window_days,
+    )
+    days = daily_payments(scope, PaymentActivity.day < as_of).subquery("days_before")
+    ending = days.alias("window_end")
+    window_sum = (
+        select(func.sum(days.c.payments))
+        .where(
+            days.c.stall_id == ending.c.stall_id,
+            days.c.day <= ending.c.day,
+            days.c.day > days_before(ending.c.day, window_days),
+        )
+        .scalar_subquery()
+    )
+    return exists().where(
+        ending.c.stall_id == Stall.id,
+        ending.c.payments > 0,
+        window_sum >= params.c.min_payments,
     )
 
 
@@ -269,38 +349,95 @@ def _evidence_scope(markets: Iterable[int] | None, stalls: Iterable[int] | None)
     return lambda model: true()
 
 
+def status_on_day(as_of: date):
+    """Per stall whose status changed after ``as_of``: its status on ``as_of`` (a subquery)."""
+    first = (
+        select(StallStatusChange.stall_id, func.min(StallStatusChange.id).label("first_id"))
+        .where(StallStatusChange.changed_on > as_of)
+        .group_by(StallStatusChange.stall_id)
+        .subquery("first_change")
+    )
+    return (
+        select(first.c.stall_id, StallStatusChange.old_status.label("status"))
+        .join(StallStatusChange, StallStatusChange.id == first.c.first_id)
+        .subquery("status_then")
+    )
+
+
+def tenancy_on_day(as_of: date) -> ColumnElement[bool]:
+    """The join condition of a stall's tenancy on ``as_of`` (``end_on`` is the last day)."""
+    later = Tenancy.__table__.alias("later_tenancy")
+    return and_(
+        Tenancy.stall_id == Stall.id,
+        Tenancy.start_on <= as_of,
+        or_(Tenancy.end_on.is_(None), Tenancy.end_on >= as_of),
+        ~exists().where(
+            later.c.stall_id == Tenancy.stall_id,
+            later.c.start_on <= as_of,
+            or_(later.c.end_on.is_(None), later.c.end_on >= as_of),
+            or_(later.c.start_on > Tenancy.start_on,
+                and_(later.c.start_on == Tenancy.start_on, later.c.id > Tenancy.id)),
+        ),
+    )
+
+
+def in_force(account, end) -> ColumnElement[bool]:
+    """``account`` (the model or an alias) is the version in force at the instant ``end``."""
+    return and_(account.created_at < end, or_(account.retired_at.is_(None), account.retired_at >= end))
+
+
+def confirmed_by(account, end) -> ColumnElement[bool]:
+    """``account`` needed no second confirmation, or had it before ``end``."""
+    return or_(account.approved_via.is_(None), account.approved_at < end)
+
+
 def stall_steps(
     as_of: date,
     *,
     markets: Iterable[int] | None = None,
     stalls: Iterable[int] | None = None,
 ) -> Select:
-    """Every operating stall (optionally only in ``markets`` / only ``stalls``) with its step
-    on ``as_of``: columns stall_id, market_id, commune_id, step, has_account, reached_displayed."""
+    """Every stall operating on ``as_of`` (optionally only in ``markets`` / only ``stalls``)
+    with its step that day: columns stall_id, market_id, commune_id, step, has_account,
+    seen_matching."""
     defaults = Defaults.from_config()
     params = market_parameters(as_of, defaults, markets)
     scope = _evidence_scope(markets, stalls)
     statements = _statements(as_of, scope)
-    matches = _matches(as_of, scope)
+    looks = _latest_looks(as_of, scope)
+    own_qr = _own_qr_matches(as_of, scope)
     signs = _signs(as_of, scope)
     payments = _recent_payments(as_of, defaults, params, scope)
+    status_then = status_on_day(as_of)
     end = day_end(as_of)
 
-    has_account = Bank.bin.is_not(None)
+    registered = BankAccount.__table__.alias("registered_account")
+    has_account = exists().where(
+        registered.c.vendor_id == Tenancy.vendor_id,
+        in_force(registered.c, end),
+        registered.c.bank_bin.in_(select(Bank.bin)),
+    )
+    payee = Bank.bin.is_not(None)
     paying = func.coalesce(payments.c.payments, 0) >= params.c.min_payments
-    said_no = and_(statements.c.latest_answer == QrUse.NO.value, statements.c.latest_reason.is_not(None))
-    said_using = and_(
-        statements.c.inspection_answer.in_(USING),
-        statements.c.inspection_on >= params.c.inspection_since,
+    answered_lately = statements.c.latest_on >= params.c.inspection_since
+    said_no = and_(
+        answered_lately,
+        statements.c.latest_answer == QrUse.NO.value,
+        statements.c.latest_reason.is_not(None),
     )
-    paid_before = exists().where(
-        PaymentActivity.stall_id == Stall.id,
-        PaymentActivity.day < params.c.activity_since,
-        PaymentActivity.payments > 0,
+    said_using = and_(answered_lately, statements.c.latest_answer.in_(USING))
+    used_before = or_(
+        statements.c.first_use_on.is_not(None),
+        _paid_enough_before(as_of, defaults, params, scope),
     )
-    used_before = or_(statements.c.first_use_on < params.c.inspection_since, paid_before)
-    seen_matching = and_(has_account, matches.c.seen_on >= params.c.inspection_since)
-    signed = and_(has_account, or_(signs.c.stall_id.is_not(None), matches.c.own_qr == 1))
+    seen_matching = and_(
+        payee,
+        looks.c.inspected_on >= params.c.inspection_since,
+        looks.c.sign_displayed,
+        looks.c.scan_result == ScanResult.MATCH.value,
+        looks.c.bank_account_id == BankAccount.id,
+    )
+    signed = and_(payee, or_(signs.c.stall_id.is_not(None), own_qr.c.stall_id.is_not(None)))
     step = case(
         (paying, AdoptionStep.ACTIVE.value),
         (said_no, AdoptionStep.DECLINED.value),
@@ -311,16 +448,8 @@ def stall_steps(
         (has_account, AdoptionStep.REGISTERED.value),
         else_=AdoptionStep.NO_ACCOUNT.value,
     )
-
-    tenancy_on_day = and_(
-        Tenancy.stall_id == Stall.id,
-        Tenancy.start_on <= as_of,
-        or_(Tenancy.end_on.is_(None), Tenancy.end_on > as_of),
-    )
-    account_on_day = and_(
-        BankAccount.vendor_id == Tenancy.vendor_id,
-        BankAccount.created_at < end,
-        or_(BankAccount.retired_at.is_(None), BankAccount.retired_at >= end),
+    payee_on_day = and_(
+        BankAccount.vendor_id == Tenancy.vendor_id, in_force(BankAccount, end), confirmed_by(BankAccount, end)
     )
     query = (
         select(
@@ -332,19 +461,23 @@ def stall_steps(
             case((seen_matching, 1), else_=0).label("seen_matching"),
         )
         .join(params, params.c.market_id == Stall.market_id)
-        .outerjoin(Tenancy, tenancy_on_day)
-        .outerjoin(BankAccount, account_on_day)
+        .outerjoin(status_then, status_then.c.stall_id == Stall.id)
+        .outerjoin(Tenancy, tenancy_on_day(as_of))
+        .outerjoin(BankAccount, payee_on_day)
         .outerjoin(Bank, Bank.bin == BankAccount.bank_bin)
         .outerjoin(statements, statements.c.stall_id == Stall.id)
+        .outerjoin(looks, looks.c.stall_id == Stall.id)
         .outerjoin(
-            matches,
-            and_(matches.c.stall_id == Stall.id, matches.c.bank_account_id == BankAccount.id),
+            own_qr, and_(own_qr.c.stall_id == Stall.id, own_qr.c.bank_account_id == BankAccount.id)
         )
         .outerjoin(
             signs, and_(signs.c.stall_id == Stall.id, signs.c.bank_account_id == BankAccount.id)
         )
         .outerjoin(payments, payments.c.stall_id == Stall.id)
-        .where(Stall.status == StallStatus.OPERATING)
+        .where(
+            Stall.opened_on <= as_of,
+            func.coalesce(status_then.c.status, Stall.status) == StallStatus.OPERATING.value,
+        )
     )
     if stalls is not None:
         query = query.where(Stall.id.in_(list(stalls)))
@@ -377,9 +510,7 @@ def count_columns(steps) -> list[ColumnElement]:
     columns += [count_if(steps.c.step == s.value).label(s.value) for s in AdoptionStep]
     columns += [
         count_if(steps.c.has_account == 1).label("reached_registered"),
-        count_if(
-            or_(steps.c.step == AdoptionStep.ACTIVE.value, steps.c.step == AdoptionStep.DISPLAYED.value)
-        ).label("reached_displayed"),
+        count_if(steps.c.seen_matching == 1).label("reached_displayed"),
         count_if(steps.c.step == AdoptionStep.ACTIVE.value).label("reached_active"),
     ]
     return columns

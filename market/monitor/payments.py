@@ -23,7 +23,7 @@ from market.models import PaymentNotification, PaymentPartner, Stall, User, utcn
 from market.models.evidence import ActivitySource, NotificationStatus, PartnerKind
 from market.monitor.activity import add_payments
 from market.monitor.clock import local_day
-from market.monitor.registry_lookup import stalls_paid_by
+from market.monitor.registry_lookup import match_payment
 
 
 class WebhookRejected(Exception):
@@ -110,8 +110,9 @@ def receive_payment_notification(
 ) -> Outcome:
     """Check and record one notification; flushes, the caller commits.
 
-    The same (partner, transaction_id) sent again is acknowledged and counted once. An
-    account that pays no single stall is quarantined for the board, not dropped.
+    The same (partner, transaction_id) sent again is acknowledged and counted once. The
+    payment goes to the stall whose payee the account was on the day it was paid; an account
+    that was no single stall's payee that day is quarantined for the board with the reason.
     """
     partner = _authenticate(partner_name, timestamp, given_signature, body)
     return record_notice(partner, _parse(body))
@@ -127,11 +128,12 @@ def record_notice(partner: PaymentPartner, data: dict) -> Outcome:
     existing = _find(partner.id, data["transaction_id"])
     if existing is not None:
         return Outcome(existing.id, existing.status, duplicate=True)
-    stalls = stalls_paid_by(data["account_number"], data["bank_bin"] or None)
+    match = match_payment(data["bank_bin"] or None, data["account_number"], local_day(data["paid_at"]))
     notification = PaymentNotification(
         partner_id=partner.id,
-        stall_id=stalls[0] if len(stalls) == 1 else None,
-        status=NotificationStatus.APPLIED if len(stalls) == 1 else NotificationStatus.QUARANTINED,
+        stall_id=match.stall_id,
+        status=NotificationStatus.APPLIED if match.stall_id else NotificationStatus.QUARANTINED,
+        reason=match.reason,
         **data,
     )
     try:

@@ -3,6 +3,11 @@
 Columns (header row, any order): ``account_number``, ``date`` (dd/mm/yyyy or yyyy-mm-dd),
 ``count``, ``amount``; optional ``bank_bin``. Importing the same report again replaces the
 same days' figures, so it changes nothing.
+
+Each row goes to the stall whose payee the account was on the row's day
+(``registry_lookup.match_payment``); rows of several accounts of one stall on one day (the day
+its account changed) add up. A row that matches no stall is kept aside with its reason
+(``UnmatchedReportRow``) and never stops the other rows; a row that cannot be read does.
 """
 from __future__ import annotations
 
@@ -13,8 +18,10 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
+from market.extensions import db
+from market.models import UnmatchedReportRow
 from market.monitor.activity import set_day
-from market.monitor.registry_lookup import stalls_paid_by
+from market.monitor.registry_lookup import match_payments
 
 REQUIRED = ("account_number", "date", "count", "amount")
 CHUNK = 1000
@@ -26,6 +33,7 @@ class ReportCheck:
 
     rows: list[dict] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
+    unmatched: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -64,7 +72,8 @@ def check_report(content: bytes | str) -> ReportCheck:
         check.errors.append((1, _("Thiếu cột: %(columns)s.", columns=", ".join(missing))))
         return check
     reader.fieldnames = header
-    seen: dict[tuple[int, date], int] = {}
+    read: list[dict] = []
+    seen: dict[tuple[str, str, date], int] = {}
     try:
         for line, raw in enumerate(reader, start=2):
             row = {k: (v or "").strip() for k, v in raw.items() if k}
@@ -72,22 +81,42 @@ def check_report(content: bytes | str) -> ReportCheck:
             if error:
                 check.errors.append((line, error))
                 continue
-            key = (parsed["stall_id"], parsed["day"])
+            key = (parsed["bank_bin"], parsed["account_number"], parsed["day"])
             if key in seen:
                 check.errors.append(
-                    (line, _("Trùng gian hàng và ngày với dòng %(line)d.", line=seen[key]))
+                    (line, _("Trùng tài khoản và ngày với dòng %(line)d.", line=seen[key]))
                 )
                 continue
             seen[key] = line
-            check.rows.append(parsed)
+            read.append(parsed)
     except csv.Error as error:  # e.g. a field longer than the csv module accepts
         check.errors.append((reader.line_num, _("Tệp CSV hỏng: %(reason)s.", reason=str(error))))
+    if not check.errors:
+        _match(read, check)
     return check
+
+
+def _match(read: list[dict], check: ReportCheck) -> None:
+    """Each row to its stall of the day; rows matching none set aside with the reason."""
+    matches = match_payments((row["bank_bin"] or None, row["account_number"], row["day"])
+                             for row in read)
+    by_stall_day: dict[tuple[int, date], dict] = {}
+    for row in read:
+        match = matches[(row["bank_bin"] or None, row["account_number"], row["day"])]
+        if match.stall_id is None:
+            check.unmatched.append(dict(row, reason=match.reason))
+            continue
+        total = by_stall_day.setdefault(
+            (match.stall_id, row["day"]),
+            {"stall_id": match.stall_id, "day": row["day"], "payments": 0, "amount": 0})
+        total["payments"] += row["payments"]
+        total["amount"] += row["amount"]
+    check.rows = list(by_stall_day.values())
 
 
 def _check_row(row: dict) -> tuple[str | None, dict]:
     number = row.get("account_number", "")
-    if not number.isdigit():
+    if not number.isdigit() or len(number) > 19:
         return _("Số tài khoản %(number)r không hợp lệ.", number=number), {}
     try:
         day = _day(row.get("date", ""))
@@ -97,16 +126,17 @@ def _check_row(row: dict) -> tuple[str | None, dict]:
         payments, amount = _whole(row.get("count", "")), _whole(row.get("amount", ""))
     except ValueError:
         return _("Số giao dịch hoặc số tiền không hợp lệ."), {}
-    stalls = stalls_paid_by(number, row.get("bank_bin") or None)
-    if len(stalls) != 1:
-        return _("Tài khoản %(number)s không thuộc đúng một gian hàng đang thuê.", number=number), {}
-    return None, {"stall_id": stalls[0], "day": day, "payments": payments, "amount": amount}
+    return None, {"bank_bin": (row.get("bank_bin") or "")[:6], "account_number": number,
+                  "day": day, "payments": payments, "amount": amount}
 
 
 def import_report(content: bytes | str) -> ReportCheck:
-    """Check, then write every row, or nothing when any row is wrong. Flushes only."""
+    """Check, then write every row, or nothing when any row cannot be read; rows that match
+    no stall are kept aside. Flushes only."""
     check = check_report(content)
     if check.ok:
         for start in range(0, len(check.rows), CHUNK):
             set_day(check.rows[start:start + CHUNK])
+        db.session.add_all(UnmatchedReportRow(**row) for row in check.unmatched)
+        db.session.flush()
     return check

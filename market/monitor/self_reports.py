@@ -6,8 +6,9 @@ from datetime import datetime
 from market.extensions import db
 from market.models import SelfReport, Stall, utcnow
 from market.models.evidence import NonUseReason, QrUse
-from market.monitor.clock import local_day
+from market.monitor.clock import local_day, local_today
 from market.monitor.inspections import check_answer
+from market.monitor.stale import Reason, mark_stall_days
 
 
 def record_self_report(
@@ -38,4 +39,6 @@ def record_self_report(
     )
     db.session.add(report)
     db.session.flush()
+    if report.reported_on < local_today():
+        mark_stall_days(Reason.SELF_REPORT, [(stall.id, report.reported_on)])
     return report

@@ -19,7 +19,13 @@ from market.models import (
     Tenancy,
     utcnow,
 )
-from market.monitor.ladder import count_columns, prepare_for_large_queries, steps_table
+from market.models.registry import StallStatusChange
+from market.monitor.ladder import (
+    count_columns,
+    market_on_day,
+    prepare_for_large_queries,
+    steps_table,
+)
 
 FIGURES = (
     "operating",
@@ -37,7 +43,8 @@ FIGURES = (
 
 
 def market_counts(day: date, markets: Collection[int] | None = None) -> Select:
-    """Per market: the ladder's figures on ``day`` (markets without operating stalls give 0)."""
+    """Per market counting on ``day``: the ladder's figures (markets without operating stalls
+    give 0; a market retired later still has its row for the days it counted)."""
     steps = steps_table(day, markets=markets)
     counts = (
         select(steps.c.market_id, *count_columns(steps)).group_by(steps.c.market_id).subquery("counts")
@@ -45,7 +52,7 @@ def market_counts(day: date, markets: Collection[int] | None = None) -> Select:
     query = (
         select(Market.id.label("market_id"), *(func.coalesce(counts.c[f], 0).label(f) for f in FIGURES))
         .outerjoin(counts, counts.c.market_id == Market.id)
-        .where(Market.retired_at.is_(None))
+        .where(market_on_day(day))
     )
     if markets is not None:
         query = query.where(Market.id.in_(list(markets)))
@@ -53,7 +60,8 @@ def market_counts(day: date, markets: Collection[int] | None = None) -> Select:
 
 
 def write_market_snapshots(day: date, run_id: int | None, markets: Collection[int] | None = None) -> int:
-    """Replace the day's market rows (all markets, or only ``markets``); flushes, never commits."""
+    """Replace the day's market rows (all markets, or only ``markets``): a market that did not
+    count that day (not yet opened, retired) has none. Flushes, never commits."""
     prepare_for_large_queries()
     replaced = delete(AdoptionSnapshot).where(
         AdoptionSnapshot.day == day, AdoptionSnapshot.market_id.is_not(None)
@@ -121,10 +129,11 @@ def write_snapshots(day: date, run_id: int | None, markets: Collection[int] | No
 
 
 def markets_changed_since(moment: datetime) -> list[int]:
-    """Markets with new evidence or registry changes since ``moment`` (for the light refresh).
-
-    Tenancy changes carry no timestamp: they are caught by the nightly full run.
-    """
+    """Markets with new evidence or registry changes since ``moment`` that alter today's
+    figures (for the light refresh). Changes dated in the past (tenancy dates, late evidence)
+    also leave stale marks (``market.monitor.stale``)."""
+    opened_or_retired = select(Market.id).where(
+        (Market.retired_at >= moment) | (Market.created_at >= moment))
     stall_ids = (
         select(Inspection.stall_id).where(Inspection.received_at >= moment)
         .union(
@@ -132,20 +141,19 @@ def markets_changed_since(moment: datetime) -> list[int]:
             select(PaymentActivity.stall_id).where(PaymentActivity.updated_at >= moment),
             select(Sign.stall_id).where(Sign.issued_at >= moment),
             select(Stall.id).where(Stall.created_at >= moment),
+            select(StallStatusChange.stall_id).where(StallStatusChange.recorded_at >= moment),
             select(Tenancy.stall_id)
             .join(BankAccount, BankAccount.vendor_id == Tenancy.vendor_id)
             .where(
-                Tenancy.end_on.is_(None),
-                (BankAccount.created_at >= moment) | (BankAccount.retired_at >= moment),
+                (BankAccount.created_at >= moment)
+                | (BankAccount.retired_at >= moment)
+                | (BankAccount.approved_at >= moment),
             ),
         )
         .subquery()
     )
-    return list(
-        db.session.scalars(
-            select(Stall.market_id).where(Stall.id.in_(select(stall_ids.c[0]))).distinct()
-        )
-    )
+    changed = select(Stall.market_id).where(Stall.id.in_(select(stall_ids.c[0])))
+    return sorted(set(db.session.scalars(changed.union(opened_or_retired))))
 
 
 def latest_snapshot(market_id: int | None = None, commune_id: int | None = None) -> AdoptionSnapshot | None:

@@ -11,7 +11,14 @@ from factories import login, make_market, make_user
 from sqlalchemy import func, select
 
 from market.extensions import db
-from market.models import Alert, Inspection, PaymentActivity, PaymentNotification, Role
+from market.models import (
+    Alert,
+    Inspection,
+    PaymentActivity,
+    PaymentNotification,
+    Role,
+    UnmatchedReportRow,
+)
 from market.models.evidence import AlertKind, NonUseReason, NotificationStatus, QrUse, ScanResult
 from market.monitor.errors import EvidenceError
 from market.monitor.payments import add_partner, signature
@@ -215,10 +222,13 @@ def test_report_errors_are_given_by_row_and_nothing_is_written():
         f"{account.account_number},19/11/2026,2,5000\n"
     )
     check = import_report(report)
-    assert [line for line, _ in check.errors] == [3, 4, 5]
-    assert "9999999999" in check.errors[0][1]
-    assert "dòng 2" in check.errors[2][1]
+    # An account no stall had is not an error of the file (it is set aside); rows that
+    # cannot be read are, and then nothing is written.
+    assert [line for line, _ in check.errors] == [4, 5]
+    assert "32/11/2026" in check.errors[0][1]
+    assert "dòng 2" in check.errors[1][1]
     assert db.session.scalar(select(func.count()).select_from(PaymentActivity)) == 0
+    assert db.session.scalar(select(func.count()).select_from(UnmatchedReportRow)) == 0
 
 
 def test_report_import_is_idempotent():

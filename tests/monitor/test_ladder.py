@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 
 import pytest
 from factories import make_account, make_market, make_stall
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from market.extensions import db
-from market.models import AdoptionStep, AdoptionTarget, StallStatus
+from market.models import AdoptionStep, AdoptionTarget, StallStatus, StallStatusChange
 from market.models.evidence import NonUseReason, QrUse, ScanResult
 from market.monitor.inspections import record_inspection
 from market.monitor.ladder import stall_steps, step_of
@@ -86,18 +86,21 @@ def build_market():
     inspection(stopped, days_ago(2), account=account, use=QrUse.NO, reason=NonUseReason.PREFERS_CASH)
     expected["declined"] += [refuses, stopped]
 
-    # A newer "daily" from the vendor overrides an inspection's "no": not declined.
+    # A newer "daily" from the vendor overrides an inspection's "no": self-reports count
+    # both ways.
     changed_mind, account = tenant_stall(market)
     inspection(changed_mind, days_ago(9), account=account, use=QrUse.NO,
                reason=NonUseReason.FORGOT_HOW)
     self_report(changed_mind, days_ago(4), QrUse.DAILY)
-    expected["registered"].append(changed_mind)
+    expected["active"].append(changed_mind)
 
     # Outside the denominator.
     make_stall(market, status=StallStatus.VACANT)
     closed, _ = tenant_stall(market)
     closed.status = StallStatus.CLOSED
     db.session.flush()
+    # Closed before the day counted (a change made today would count from today).
+    db.session.execute(update(StallStatusChange).values(changed_on=days_ago(5)))
     return market, expected
 
 
@@ -112,11 +115,12 @@ def test_market_counts_are_exact_for_each_step():
     row = db.session.execute(market_counts(TODAY, [market.id])).one()._mapping
     assert {k: row[k] for k in ("operating", "no_account", "registered", "issued", "displayed",
                                 "active", "lapsed", "declined")} == {
-        "operating": 15, "no_account": 2, "registered": 3, "issued": 2, "displayed": 1,
-        "active": 3, "lapsed": 2, "declined": 2,
+        "operating": 15, "no_account": 2, "registered": 2, "issued": 2, "displayed": 1,
+        "active": 4, "lapsed": 2, "declined": 2,
     }
+    # "Displayed" counts what was seen: the active stalls were never seen displaying a match.
     assert (row["reached_registered"], row["reached_displayed"], row["reached_active"]) == (
-        12, 4, 3)
+        12, 1, 4)
 
 
 def test_nothing_after_the_day_counts():

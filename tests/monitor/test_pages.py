@@ -72,9 +72,10 @@ def test_board_closes_an_alert_of_its_market_but_not_of_another(client):
 def test_scheduler_has_the_three_jobs_coalesced_one_at_a_time(app):
     scheduler = build_scheduler(app)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"monitor-full", "monitor-light", "monitor-alerts"}
+    assert set(jobs) == {"monitor-close", "monitor-light", "monitor-alerts"}
     for job in jobs.values():
         assert job.coalesce and job.max_instances == 1 and job.misfire_grace_time == 3600
-    assert str(jobs["monitor-full"].trigger.timezone) == "Asia/Ho_Chi_Minh"
-    assert "hour='1'" in str(jobs["monitor-full"].trigger)
+    assert str(jobs["monitor-close"].trigger.timezone) == "Asia/Ho_Chi_Minh"
+    # Just after local midnight: the day that ended is complete.
+    assert "hour='0'" in str(jobs["monitor-close"].trigger)
     assert jobs["monitor-light"].trigger.interval.total_seconds() == 15 * 60

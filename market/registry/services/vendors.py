@@ -12,6 +12,7 @@ from sqlalchemy import select
 from market import audit
 from market.extensions import db
 from market.models import Stall, Tenancy, Vendor
+from market.monitor.stale import Reason, mark_stall_days
 from market.registry.errors import RegistryError
 from market.registry.services import checks
 from market.registry.services.rows import insert_all
@@ -167,6 +168,7 @@ def assign_tenants(items: Sequence[tuple[Stall, Vendor, date]]) -> list[Tenancy]
               if tenancy is None or tenancy.vendor_id != vendor.id]
     new = insert_all(Tenancy, [{"stall_id": stall.id, "vendor_id": vendor.id,
                                 "start_on": start_on} for stall, vendor, start_on in taking])
+    mark_stall_days(Reason.TENANCY, [(stall.id, start_on) for stall, _, start_on in taking])
     for stall, vendor, _ in taking:
         db.session.expire(stall, ["tenancies"])
         db.session.expire(vendor, ["tenancies"])
@@ -197,6 +199,10 @@ def end_tenancies(items: Sequence[tuple[Tenancy, date]]) -> list[Tenancy]:
 
     checks.each(items, check)
     olds = [audit.snapshot(tenancy, TENANCY_FIELDS) for tenancy, _ in items]
+    # The figures change from the day after the earlier of the old and the new last day.
+    mark_stall_days(Reason.TENANCY, [
+        (tenancy.stall_id, min(end_on, tenancy.end_on or end_on) + timedelta(days=1))
+        for tenancy, end_on in items])
     for tenancy, end_on in items:
         tenancy.end_on = end_on
     db.session.flush()
