@@ -35,6 +35,7 @@ from market.models.evidence import NotificationStatus
 from market.monitor.ladder import step_of
 from market.monitor.registry_lookup import Unmatched
 from market.monitor.reports import import_report
+from market.monitor.snapshots import FIGURES
 from market.registry.services import assign_tenant, end_tenancy, retire_market, update_stall
 from monitor.makers import HANOI, noon, tenant_stall
 from monitor.test_evidence import notify, payment, webhook_setup
@@ -42,6 +43,10 @@ from monitor.test_evidence import notify, payment, webhook_setup
 pytestmark = pytest.mark.usefixtures("app")
 
 TODAY = date(2026, 11, 20)
+
+
+def figures_of(snapshot: AdoptionSnapshot) -> tuple:
+    return tuple(getattr(snapshot, name) for name in FIGURES)
 
 
 def at_local(day: date, hour: int, minute: int = 0) -> datetime:
