@@ -46,8 +46,10 @@ from market.vietqr import all_banks, holder_name
 
 COLUMNS = {
     "admin_unit": ("id", "code", "name", "level", "parent_id", "active"),
-    "market": ("id", "code", "name", "market_class", "address", "commune_id", "created_at"),
-    "stall": ("id", "market_id", "code", "zone", "row", "number", "category", "status", "created_at"),
+    "market": ("id", "code", "name", "market_class", "address", "commune_id", "created_at",
+               "opened_on"),
+    "stall": ("id", "market_id", "code", "zone", "row", "number", "category", "status", "created_at",
+              "opened_on"),
     "vendor": ("id", "name", "shop_name", "phone", "birth_year", "consent_on", "created_at"),
     "tenancy": ("id", "stall_id", "vendor_id", "start_on"),
     "bank_account": ("id", "vendor_id", "version", "bank_bin", "account_number", "holder_name",
@@ -71,6 +73,7 @@ ZONE_GOODS = ((G.VEGETABLES, G.FRUIT), (G.MEAT, G.FISH, G.POULTRY), (G.DRY_GOODS
 PER_ZONE, PER_ROW = 40, 10
 CONSENT_DAYS = [(date(2025, 7, 1) + timedelta(days=n)).isoformat() for n in range(500)]
 START_DAYS = [(date(2005, 1, 1) + timedelta(days=n)).isoformat() for n in range(7300)]
+OPENED_ON = "2005-01-01"  # markets and stalls trade from before the first tenancy
 PEOPLE = 20_000  # distinct people drawn once, then picked per vendor
 MARKETS_PER_BATCH = 100
 SQLITE_CACHE_KIB = 1024 * 1024
@@ -374,7 +377,7 @@ def registry_batch(load: Load, first: int, count: int) -> Batch:
         commune, place = load.rng.choice(load.communes)
         market_class = load.rng.choices((1, 2, 3), weights=(5, 25, 70))[0]
         batch.rows["market"].append((market_id, f"CHO{market_id:07d}", f"Chợ {place}",
-                                     market_class, "", commune, load.stamp))
+                                     market_class, "", commune, load.stamp, OPENED_ON))
         add_stalls(load, batch, market_id, adoption)
     return batch
 
@@ -388,7 +391,8 @@ def add_stalls(load: Load, batch: Batch, market_id: int, adoption: float) -> Non
         category, shop_words = rng.choice(goods)
         roll = rng.random()
         status = "operating" if roll < 0.9 else "vacant" if roll < 0.97 else "closed"
-        stalls.append((stall_id, market_id, code, zone, row, number, category, status, stamp))
+        stalls.append((stall_id, market_id, code, zone, row, number, category, status, stamp,
+                       OPENED_ON))
         if status == "operating":
             name, phone, birth_year, form, holder = people[rng.randrange(PEOPLE)]
             shop = f"{rng.choice(shop_words)} {form}" if rng.random() < 0.5 else ""

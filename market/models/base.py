@@ -41,14 +41,15 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def str_enum(enum_cls: type, length: int = 16) -> Enum:
-    """Store a StrEnum by its value as a VARCHAR with a CHECK, the same on both databases."""
+def str_enum(enum_cls: type, length: int = 16, name: str | None = None) -> Enum:
+    """Store a StrEnum by its value as a VARCHAR with a CHECK, the same on both databases
+    (``name`` tells apart the CHECKs of two columns of one enum in one table)."""
     return Enum(
         enum_cls,
         native_enum=False,
         length=length,
         create_constraint=True,
-        name=enum_cls.__name__.lower(),
+        name=name or enum_cls.__name__.lower(),
         values_callable=lambda members: [m.value for m in members],
     )
 

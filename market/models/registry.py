@@ -149,8 +149,8 @@ class StallStatusChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     stall_id: Mapped[int] = mapped_column(ForeignKey("stall.id"), index=True)
     changed_on: Mapped[date]
-    old_status: Mapped[StallStatus] = mapped_column(str_enum(StallStatus, 12))
-    new_status: Mapped[StallStatus] = mapped_column(str_enum(StallStatus, 12))
+    old_status: Mapped[StallStatus] = mapped_column(str_enum(StallStatus, 12, "old_status"))
+    new_status: Mapped[StallStatus] = mapped_column(str_enum(StallStatus, 12, "new_status"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
 from market.extensions import db
@@ -28,6 +29,13 @@ class Unmatched:
     UNKNOWN_ACCOUNT = "unknown_account"  # no version ever had this number (and BIN)
     NO_PAYEE = "no_payee"  # the account was no stall's confirmed payee that day
     SEVERAL_STALLS = "several_stalls"  # it was the payee of more than one stall that day
+
+
+UNMATCHED_LABELS = {
+    Unmatched.UNKNOWN_ACCOUNT: _l("Tài khoản không có trong sổ đăng ký"),
+    Unmatched.NO_PAYEE: _l("Ngày đó tài khoản không là tài khoản nhận tiền (đã xác nhận) của gian hàng nào"),
+    Unmatched.SEVERAL_STALLS: _l("Ngày đó tài khoản nhận tiền cho nhiều gian hàng"),
+}
 
 
 @dataclass(frozen=True)

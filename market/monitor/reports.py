@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from market.extensions import db
 from market.models import UnmatchedReportRow
@@ -140,3 +141,9 @@ def import_report(content: bytes | str) -> ReportCheck:
         db.session.add_all(UnmatchedReportRow(**row) for row in check.unmatched)
         db.session.flush()
     return check
+
+
+def unmatched_report_rows() -> list[UnmatchedReportRow]:
+    """Report rows set aside, newest first (for the board's quarantine page)."""
+    return list(db.session.scalars(
+        select(UnmatchedReportRow).order_by(UnmatchedReportRow.received_at.desc()).limit(500)))

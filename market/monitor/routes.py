@@ -19,6 +19,7 @@ from market.auth.access import (
 )
 from market.extensions import db
 from market.jobs.background import start_run
+from market.jobs.work import computed_lines
 from market.models import (
     AdminUnit,
     Alert,
@@ -47,7 +48,8 @@ from market.monitor.forms import (
 from market.monitor.inspections import record_inspection, stored_inspection
 from market.monitor.ladder import step_of
 from market.monitor.payments import quarantined, resolve_notification
-from market.monitor.reports import check_report, import_report
+from market.monitor.registry_lookup import UNMATCHED_LABELS
+from market.monitor.reports import check_report, import_report, unmatched_report_rows
 from market.monitor.targets import (
     SETTINGS,
     inherited_targets,
@@ -155,7 +157,8 @@ def close(alert_id: int):
 @bp.get("/quarantine")
 @requires(Action.EDIT_REGISTRY)
 def quarantine():
-    return render_template("monitor/quarantine.html", notifications=quarantined(), form=ResolveForm())
+    return render_template("monitor/quarantine.html", notifications=quarantined(), form=ResolveForm(),
+                           report_rows=unmatched_report_rows(), reasons=UNMATCHED_LABELS)
 
 
 @bp.post("/quarantine/<int:notification_id>")
@@ -199,7 +202,7 @@ def runs():
                     job=job.label, day=day.strftime("%d/%m/%Y")), "info")
             return redirect(url_for("monitor.runs"))
     history = db.session.scalars(select(JobRun).order_by(JobRun.started_at.desc()).limit(100))
-    return render_template("monitor/runs.html", runs=list(history), form=form)
+    return render_template("monitor/runs.html", runs=list(history), form=form, describe=computed_lines)
 
 
 @bp.route("/activity/import", methods=["GET", "POST"])
@@ -213,6 +216,9 @@ def import_activity():
         if form.confirm.data and check.ok:
             db.session.commit()
             flash(_("Đã nhập %(n)d dòng.", n=len(check.rows)), "info")
+            if check.unmatched:
+                flash(_("%(n)d dòng không khớp gian hàng nào, xem trang Thanh toán chưa khớp.",
+                        n=len(check.unmatched)), "warning")
             return redirect(url_for("monitor.import_activity"))
     status = 400 if check is not None and not check.ok else 200
     return render_template("monitor/import_activity.html", form=form, check=check), status

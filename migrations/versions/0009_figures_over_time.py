@@ -53,8 +53,8 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('stall_id', sa.Integer(), nullable=False),
     sa.Column('changed_on', sa.Date(), nullable=False),
-    sa.Column('old_status', sa.Enum('operating', 'vacant', 'closed', name='stallstatus', native_enum=False, create_constraint=True, length=12), nullable=False),
-    sa.Column('new_status', sa.Enum('operating', 'vacant', 'closed', name='stallstatus', native_enum=False, create_constraint=True, length=12), nullable=False),
+    sa.Column('old_status', sa.Enum('operating', 'vacant', 'closed', name='old_status', native_enum=False, create_constraint=True, length=12), nullable=False),
+    sa.Column('new_status', sa.Enum('operating', 'vacant', 'closed', name='new_status', native_enum=False, create_constraint=True, length=12), nullable=False),
     sa.Column('recorded_at', market.models.base.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['stall_id'], ['stall.id'], name=op.f('fk_stall_status_change_stall_id_stall')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stall_status_change'))

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from api.helpers import bearer
 from factories import (
+    login,
     make_account,
     make_commune,
     make_market,
@@ -242,3 +243,34 @@ def test_a_tenancy_starting_today_shows_in_the_next_refresh():
     run_job(JobKind.LIGHT, today, "test")
     assert row(today, market=market).registered == 1
     assert db.session.scalar(select(Tenancy.start_on)) == today
+
+
+# The pages say what the figures mean and where they come from.
+
+def test_dashboard_says_how_each_figure_is_counted(client):
+    commune, _first, _second, _ = commune_of_two()
+    run_job(JobKind.FULL, date.today(), "test")
+    login(client, make_user(Role.COMMUNE, unit=commune))
+    page = client.get("/dashboard/", follow_redirects=True).get_data(as_text=True)
+    assert "Cách tính các con số" in page
+    for words in ("ngày kết thúc thuê là ngày bán cuối cùng", "chưa ai thấy mã treo",
+                  "chưa phải tài khoản nhận tiền", "chưa từng đạt", "lấy số lớn hơn",
+                  "tính cả hai chiều"):
+        assert words in page
+
+
+def test_run_history_and_quarantine_say_which_days_and_why(client):
+    market = make_market()
+    _stall, account = tenant_stall(market)
+    db.session.commit()
+    run_job(JobKind.FULL, date.today() - timedelta(days=2), "test")
+    import_report(f"account_number,date,count,amount\n{account.account_number},"
+                  f"{date.today() - timedelta(days=2):%d/%m/%Y},1,10000\n"
+                  f"5550001112223,{date.today():%d/%m/%Y},1,10000\n")
+    db.session.commit()
+    run_job(JobKind.LIGHT, date.today(), "test")
+    login(client, make_user(Role.ADMIN))
+    runs = client.get("/monitor/runs").get_data(as_text=True)
+    assert f"{date.today() - timedelta(days=2):%d/%m/%Y}: 1 chợ (giao dịch đến muộn)" in runs
+    held = client.get("/monitor/quarantine").get_data(as_text=True)
+    assert "5550001112223" in held and "Tài khoản không có trong sổ đăng ký" in held
