@@ -5,12 +5,10 @@ Every run writes in its record which days it computed, for how many markets and 
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from datetime import date, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, or_, select, update
 
 from market.extensions import db
@@ -34,30 +32,6 @@ class Computed:
             update(JobRun).where(JobRun.id == run_id).values(computed="\n".join(self.lines))
             .execution_options(synchronize_session=False)
         )
-
-
-WHY = {
-    "full": _l("tính toàn bộ"),
-    "close": _l("chốt ngày"),
-    "first_today": _l("lần đầu trong ngày"),
-    "changes": _l("có thay đổi hôm nay"),
-    "payments": _l("giao dịch đến muộn"),
-    "inspection": _l("kiểm tra nhập muộn"),
-    "self_report": _l("tự khai đến muộn"),
-    "tenancy": _l("đổi ngày thuê"),
-    "before_horizon": _l("quá xa để tính lại: cần chạy monitor backfill"),
-}
-
-
-def computed_lines(run: JobRun) -> list[str]:
-    """The run's computed days, readable: "17/11/2026: 3 chợ (giao dịch đến muộn)"."""
-    lines = []
-    for line in run.computed.splitlines():
-        day, markets, reasons = line.split(" ", 2)
-        why = ", ".join(str(WHY.get(part, part)) for part in re.split("[,:]", reasons))
-        where = str(_l("mọi chợ")) if markets == "all" else str(_l("%(n)s chợ", n=markets))
-        lines.append(f"{date.fromisoformat(day):%d/%m/%Y}: {where} ({why})")
-    return lines
 
 
 def full_run(day: date, run_id: int) -> int:

@@ -19,7 +19,7 @@ from market.auth.access import (
 )
 from market.extensions import db
 from market.jobs.background import start_run
-from market.jobs.work import computed_lines
+from market.jobs.history import computed_lines
 from market.models import (
     AdminUnit,
     Alert,
