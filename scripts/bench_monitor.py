@@ -10,7 +10,11 @@ Side by side in one process, alternating, medians of ``--runs``:
   no snapshot rows, no commune roll-up), fetched;
 * full: ``run_job(FULL)``: run record, lock, delete + ``INSERT … SELECT`` of every market's and
   commune's snapshot, commit;
-* light: ``run_job(LIGHT)`` after new inspections in a few markets.
+* light: ``run_job(LIGHT)`` after new inspections in a few markets;
+* with ``--closing``: closing yesterday (``run_job(CLOSE)``) against the bare ``GROUP BY`` of
+  the same day's counts, then a late bank report of 1,000 payments for the three days before
+  today in a few markets (``--late-markets``), imported, and the next refresh that recomputes
+  the days it touched, against the closing run.
 
 ``--index-variants`` times the payment-window sum with the payment-activity index swapped
 (PostgreSQL),
@@ -135,6 +139,73 @@ def light(day, runs: int, full_median: float) -> None:
           f"{100 * median / full_median:.1f} % of the full run  ({', '.join(f'{t:.2f}' for t in spent)})")
 
 
+def close_day(day):
+    run = run_job(JobKind.CLOSE, day, "bench")
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    return run
+
+
+def closing(today, runs: int) -> float:
+    """Yesterday closed by the night job against the bare GROUP BY of its counts; the days
+    before it are closed first, as the night jobs would have."""
+    for back in (3, 2):
+        close_day(today - timedelta(days=back))
+    run_job(JobKind.FULL, today, "bench")  # today's provisional figures exist
+    yesterday = today - timedelta(days=1)
+    bare, close = [], []
+    for _ in range(runs):
+        bare.append(timed(lambda: bare_counts(yesterday))[0])
+        close.append(timed(lambda: close_day(yesterday))[0])
+    check_same_counts(yesterday)
+    medians = statistics.median(bare), statistics.median(close)
+    print(f"closing {yesterday.isoformat()}: bare GROUP BY median {medians[0]:.3f} s, close run "
+          f"median {medians[1]:.3f} s, ratio {medians[1] / medians[0]:.2f}  "
+          f"(bare {', '.join(f'{t:.2f}' for t in bare)}; close {', '.join(f'{t:.2f}' for t in close)})")
+    return medians[1]
+
+
+def late_rows(rng: random.Random, today, markets: int, payments: int = 1000) -> str:
+    """A bank's CSV report of ``payments`` payments, one to three days old, to the current
+    accounts of operating stalls in ``markets`` markets."""
+    market_ids = rng.sample(db.session.scalars(select(Stall.market_id).distinct()).all(), markets)
+    numbers = db.session.scalars(
+        select(BankAccount.account_number)
+        .join(Tenancy, Tenancy.vendor_id == BankAccount.vendor_id)
+        .join(Stall, Stall.id == Tenancy.stall_id)
+        .where(Stall.market_id.in_(market_ids), Stall.status == StallStatus.OPERATING,
+               BankAccount.retired_at.is_(None), Tenancy.end_on.is_(None))
+    ).all()
+    rows = {(rng.choice(numbers), today - timedelta(days=rng.randint(1, 3)))
+            for _ in range(payments * 2)}
+    lines = [f"{number},{day:%d/%m/%Y},{rng.randint(1, 3)},{rng.randint(1, 50) * 10_000}"
+             for number, day in sorted(rows)[:payments]]
+    return "account_number,date,count,amount\n" + "\n".join(lines) + "\n"
+
+
+def late_report(today, runs: int, markets: int, close_median: float) -> None:
+    """Import a late report, then time the next refresh, which recomputes the days it touched."""
+    from market.monitor.reports import import_report
+
+    rng = random.Random(11)
+    imported, recomputed, touched = [], [], ""
+    for _ in range(runs):
+        report = late_rows(rng, today, markets)
+        seconds, check = timed(lambda report=report: import_report(report))
+        assert check.ok, check.errors[:3]
+        db.session.commit()
+        imported.append(seconds)
+        seconds, run = timed(lambda: run_job(JobKind.LIGHT, today, "bench"))
+        assert run.status == RunStatus.SUCCEEDED, run.error
+        recomputed.append(seconds)
+        touched = " | ".join(run.computed.splitlines())
+    median = statistics.median(recomputed)
+    print(f"late report of 1,000 payments in {markets} markets ({len(check.unmatched)} rows set "
+          f"aside): import median "
+          f"{statistics.median(imported):.3f} s; next refresh median {median:.3f} s = "
+          f"{100 * median / close_median:.1f} % of closing a day  "
+          f"(refresh {', '.join(f'{t:.2f}' for t in recomputed)}; computed: {touched})")
+
+
 def window_sum(day) -> float:
     """The part of the ladder the payment index serves: payments per stall in 30 days."""
     since = day - timedelta(days=29)
@@ -225,6 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index-variants", action="store_true",
                         help="time the payment-window sum with each index (PostgreSQL)")
     parser.add_argument("--skip-ladder", action="store_true", help="no bare/full/light comparison")
+    parser.add_argument("--closing", action="store_true",
+                        help="closing a day, and recomputing the days of a late report")
+    parser.add_argument("--late-markets", type=int, default=20,
+                        help="markets the late report's payments fall in")
     parser.add_argument("--webhook", type=int, default=0, help="notifications to send (0: skip)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=8)
@@ -241,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
             medians = compare(day, args.runs, "ladder")
             check_same_counts(day)
             light(day, args.runs, medians["full"])
+        if args.closing:
+            close_median = closing(day, args.runs)
+            late_report(day, args.runs, args.late_markets, close_median)
         if args.webhook:
             webhook(args.database_url, args.webhook, args.workers, args.clients)
     return 0

@@ -73,6 +73,7 @@ ZONE_GOODS = ((G.VEGETABLES, G.FRUIT), (G.MEAT, G.FISH, G.POULTRY), (G.DRY_GOODS
 PER_ZONE, PER_ROW = 40, 10
 CONSENT_DAYS = [(date(2025, 7, 1) + timedelta(days=n)).isoformat() for n in range(500)]
 START_DAYS = [(date(2005, 1, 1) + timedelta(days=n)).isoformat() for n in range(7300)]
+ENTERED_DAYS_AGO = 400
 OPENED_ON = "2005-01-01"  # markets and stalls trade from before the first tenancy
 PEOPLE = 20_000  # distinct people drawn once, then picked per vendor
 MARKETS_PER_BATCH = 100
@@ -147,8 +148,11 @@ def generate(database: str | Engine, markets: int = 10_000, stalls_per_market: i
     """Load the registry into a migrated database; returns rows and time per table and phase."""
     engine = create_engine(normalise_database_url(database)) if isinstance(database, str) else database
     report = Report()
+    # The registry was entered well before the evidence: its accounts were payees on every
+    # day the generated evidence covers.
+    entered = datetime.now(UTC) - timedelta(days=ENTERED_DAYS_AGO)
     load = Load(random.Random(seed), markets, stalls_per_market,
-                datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"))
+                entered.strftime("%Y-%m-%d %H:%M:%S.%f"))
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:  # SQLite only changes this outside a transaction

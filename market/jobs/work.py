@@ -73,15 +73,16 @@ def light_run(day: date, run_id: int) -> int:
         .limit(1)
     )
     rows = 0
+    done: set[int] | None = None  # today's markets already computed by this run (None: all)
     if since is None:
         rows += write_snapshots(day, run_id)
         computed.add(day, None, "first_today")
     else:
-        markets = markets_changed_since(since)
-        if markets:
-            rows += write_snapshots(day, run_id, markets)
-            computed.add(day, markets, "changes")
-    rows += recompute_stale(day, run_id, computed)
+        done = set(markets_changed_since(since))
+        if done:
+            rows += write_snapshots(day, run_id, sorted(done))
+            computed.add(day, sorted(done), "changes")
+    rows += recompute_stale(day, run_id, computed, done)
     computed.save(run_id)
     return rows
 
@@ -90,10 +91,12 @@ def horizon_start(today: date) -> date:
     return today - timedelta(days=int(current_app.config["MONITOR_RECOMPUTE_HORIZON_DAYS"]))
 
 
-def recompute_stale(today: date, run_id: int, computed: Computed) -> int:
+def recompute_stale(today: date, run_id: int, computed: Computed,
+                    done_today: set[int] | None = frozenset()) -> int:
     """Recompute, per day up to ``today``, the markets marked stale on or before it, back to
-    the horizon and only on days already computed; the marks read are then cleared (a mark
-    renewed meanwhile stays for the next run)."""
+    the horizon and only on days already computed (today: not those in ``done_today``, all
+    when it is None); the marks read are then cleared (a mark renewed meanwhile stays for the
+    next run)."""
     marks = list(db.session.execute(
         select(StaleMark.id, StaleMark.market_id, StaleMark.reason, StaleMark.since,
                StaleMark.marked_at)
@@ -115,6 +118,9 @@ def recompute_stale(today: date, run_id: int, computed: Computed) -> int:
         for mark in marks:
             if mark.since <= day:
                 markets[mark.market_id].add(mark.reason)
+        if day == today:
+            markets = {market: why for market, why in markets.items()
+                       if done_today is not None and market not in done_today}
         if markets:
             rows += write_snapshots(day, run_id, sorted(markets))
             reasons = ",".join(sorted(set().union(*markets.values())))

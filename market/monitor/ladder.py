@@ -157,6 +157,7 @@ def market_parameters(as_of: date, defaults: Defaults, markets: Iterable[int] | 
             Market.commune_id.label("commune_id"),
             days_before(literal(as_of, Date), inspection_days - 1).label("inspection_since"),
             days_before(literal(as_of, Date), activity_days - 1).label("activity_since"),
+            activity_days.label("activity_days"),
             func.coalesce(own.c.min_payments, area.c.min_payments, defaults.min_payments).label(
                 "min_payments"
             ),
@@ -305,13 +306,6 @@ def _paid_enough_before(as_of: date, defaults: Defaults, params, scope) -> Colum
             PaymentActivity.day < as_of,
             PaymentActivity.payments > 0,
         )
-    window_days = func.coalesce(
-        select(AdoptionTarget.activity_window_days)
-        .where(AdoptionTarget.market_id == Stall.market_id).scalar_subquery(),
-        select(AdoptionTarget.activity_window_days)
-        .where(AdoptionTarget.commune_id == params.c.commune_id).scalar_subquery(),
-        defaults.activity_window_days,
-    )
     days = daily_payments(scope, PaymentActivity.day < as_of).subquery("days_before")
     ending = days.alias("window_end")
     window_sum = (
@@ -319,14 +313,21 @@ def _paid_enough_before(as_of: date, defaults: Defaults, params, scope) -> Colum
         .where(
             days.c.stall_id == ending.c.stall_id,
             days.c.day <= ending.c.day,
-            days.c.day > days_before(ending.c.day, window_days),
+            days.c.day > days_before(ending.c.day, params.c.activity_days),
         )
+        .correlate_except(days)
         .scalar_subquery()
     )
-    return exists().where(
-        ending.c.stall_id == Stall.id,
-        ending.c.payments > 0,
-        window_sum >= params.c.min_payments,
+    return (
+        select(literal(1))
+        .select_from(ending)
+        .where(
+            ending.c.stall_id == Stall.id,
+            ending.c.payments > 0,
+            window_sum >= params.c.min_payments,
+        )
+        .correlate_except(ending)
+        .exists()
     )
 
 

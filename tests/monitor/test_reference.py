@@ -70,7 +70,8 @@ def build(windows: bool):
     if windows:
         db.session.add(AdoptionTarget(commune_id=commune.id, inspection_window_days=7,
                                       activity_window_days=3, min_payments=2))
-        db.session.add(AdoptionTarget(market_id=markets[1].id, inspection_window_days=5))
+        db.session.add(AdoptionTarget(market_id=markets[1].id, inspection_window_days=5,
+                                      activity_window_days=2))
     stalls = []
     for n in range(STALLS):
         market = markets[n % 3]
