@@ -75,7 +75,8 @@ def commune_of_two():
 # 1. The 15-minute refresh sees a closed stall and a retired market.
 
 def test_refresh_after_closing_a_stall_and_retiring_a_market_agrees_everywhere(client):
-    commune, first, second, stalls = commune_of_two()
+    with time_machine.travel(at_local(TODAY, 8), tick=True):
+        commune, first, second, stalls = commune_of_two()
     with time_machine.travel(at_local(TODAY, 9), tick=True):
         assert run_job(JobKind.LIGHT, TODAY, "test").status == RunStatus.SUCCEEDED
         assert row(TODAY, commune=commune).operating == 6
@@ -232,12 +233,12 @@ def test_a_stall_closed_and_reopened_counts_by_the_status_of_each_day():
 def test_a_tenancy_starting_today_shows_in_the_next_refresh():
     market = make_market()
     stall = make_stall(market)
+    vendor = make_vendor()
+    make_account(vendor)
     db.session.commit()
     today = date.today()
     run_job(JobKind.LIGHT, today, "test")
     assert row(today, market=market).no_account == 1
-    vendor = make_vendor()
-    make_account(vendor)
     assign_tenant(stall, vendor, today)
     db.session.commit()
     run_job(JobKind.LIGHT, today, "test")
