@@ -480,6 +480,8 @@ def stall_steps(
             func.coalesce(status_then.c.status, Stall.status) == StallStatus.OPERATING.value,
         )
     )
+    if markets is not None:  # said outright, so the stall table is read by its market index
+        query = query.where(Stall.market_id.in_(list(markets)))
     if stalls is not None:
         query = query.where(Stall.id.in_(list(stalls)))
     return query
