@@ -132,13 +132,15 @@ def test_the_ladder_of_a_stall(client):
 
 def test_open_data_coverage_csv_needs_no_token_and_names_nobody(client):
     commune = make_commune("Xã Đông Anh", code="27001")
-    make_market(commune=commune)
+    market = make_market(commune=commune)
+    make_market(commune=commune)  # opened later: no row on the day, not counted then
     vendor = make_vendor("Nguyễn Thị Lan", phone="0912345678")
     make_account(vendor, account_number="0011223344")
     snapshot(day=date(2026, 11, 10), commune_id=commune.id, operating=10, reached_registered=5,
              reached_displayed=4, reached_active=2)
-    snapshot(day=date(2026, 11, 28), commune_id=commune.id, operating=10, reached_registered=8,
-             reached_displayed=6, reached_active=3)
+    for scope in ({"commune_id": commune.id}, {"market_id": market.id}):
+        snapshot(day=date(2026, 11, 28), operating=10, reached_registered=8,
+                 reached_displayed=6, reached_active=3, **scope)
     db.session.commit()
     response = client.get("/api/v1/open-data/coverage.csv?month=2026-11")
     assert response.status_code == 200 and response.mimetype == "text/csv"
