@@ -43,8 +43,10 @@ CASSO_SIGNATURE = ("ed0a4bd2e826d5cb69988cdb141e6c1a080e21f3b57eb72cd78192220042
 
 
 def stall_receiving_at(bank_bin: str, number: str, since: date):
-    """An operating stall whose vendor's account (registered before ``since``) is this one."""
-    stall = make_stall(make_market())
+    """An operating stall (in the registry from the start of ``since``'s year) whose vendor's
+    account (registered before ``since``) is this one."""
+    opened = date(since.year, 1, 1)
+    stall = make_stall(make_market(opened_on=opened), opened_on=opened)
     account = make_account(make_vendor(stall=stall, start_on=date(since.year, 1, 1)),
                            bank_bin=bank_bin, account_number=number)
     account.created_at = datetime(since.year, 1, 2, tzinfo=UTC)
