@@ -28,8 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from market import database, i18n, models  # noqa: F401  (pragmas; every table on the metadata)
-    from market import kept
+    from market import database, i18n, kept, models  # noqa: F401  (pragmas; every table on the metadata)
     from market.extensions import csrf, db, init_limiter, login_manager, migrate
 
     db.init_app(app)

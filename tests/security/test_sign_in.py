@@ -1,18 +1,15 @@
 """Sign-in: password rules, cookies, sessions (throttling: test_throttle.py)."""
-from datetime import timedelta
 
 import pytest
 from factories import PASSWORD, login, make_commune, make_user
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 
 from market import create_app
 from market.auth import throttle
 from market.auth.passwords import password_problem
 from market.demo.loader import DEMO_PASSWORD, DEMO_USERS
 from market.extensions import db
-from market.models import LoginFailure, User, utcnow
-
-LOCKED = "Đăng nhập sai quá nhiều lần"
+from market.models import LoginFailure, User
 
 
 @pytest.mark.parametrize(("password", "username", "message"), [
