@@ -3,33 +3,48 @@
 Columns (header row, any order): ``account_number``, ``date`` (dd/mm/yyyy or yyyy-mm-dd),
 ``count``, ``amount``; optional ``bank_bin``. Importing the same report again replaces the
 same days' figures, so it changes nothing.
+
+The file is read as a stream, ``CHUNK`` rows at a time: each chunk's accounts are looked up in
+one query and, when importing, its rows written at once, so a report of a million rows needs
+memory for a chunk and one small key per row (to find a stall and day given twice), not for
+the file. The caller commits only when every row was right, and rolls back otherwise.
 """
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import IO
 
 from flask_babel import gettext as _
 
 from market.monitor.activity import set_day
-from market.monitor.registry_lookup import stalls_paid_by
+from market.monitor.registry_lookup import stalls_paid_by_each
 
 REQUIRED = ("account_number", "date", "count", "amount")
-CHUNK = 1000
+CHUNK = 2000
+SHOWN = 1000  # errors listed; the count covers them all
 
 
 @dataclass
 class ReportCheck:
-    """The outcome of a dry run: rows ready to import and errors by row number."""
+    """The outcome: how many rows are right (written, when importing) and the errors by row
+    number (the first ``SHOWN``)."""
 
-    rows: list[dict] = field(default_factory=list)
+    count: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    error_count: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.error_count
+
+    def refuse(self, line: int, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < SHOWN:
+            self.errors.append((line, message))
 
 
 def _day(text: str) -> date:
@@ -48,41 +63,82 @@ def _whole(text: str) -> int:
     return value
 
 
-def check_report(content: bytes | str) -> ReportCheck:
-    """Read and check every row (a dry run: nothing is written)."""
-    check = ReportCheck()
-    try:
-        text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
-    except UnicodeDecodeError:
-        check.errors.append((1, _("Tệp không phải CSV dạng văn bản UTF-8.")))
-        return check
+def _text(content: bytes | str | IO[bytes]) -> IO[str]:
+    if isinstance(content, str):
+        return io.StringIO(content, newline="")
+    binary = io.BytesIO(content) if isinstance(content, bytes) else content
     # newline="" lets the csv module handle line breaks inside quoted fields itself.
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    return io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+
+
+def check_report(content: bytes | str | IO[bytes], *, write: bool = False,
+                 progress: Callable[[int], None] | None = None) -> ReportCheck:
+    """Read and check every row; with ``write``, also write each chunk of right rows as long
+    as no row was wrong (flushes; the caller commits only when ``ok``). ``progress`` is told
+    the number of rows read after each chunk."""
+    check = ReportCheck()
+    reader = csv.DictReader(_text(content))
+    try:
+        header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    except UnicodeDecodeError:
+        check.refuse(1, _("Tệp không phải CSV dạng văn bản UTF-8."))
+        return check
     missing = [name for name in REQUIRED if name not in header]
     if missing:
-        check.errors.append((1, _("Thiếu cột: %(columns)s.", columns=", ".join(missing))))
+        check.refuse(1, _("Thiếu cột: %(columns)s.", columns=", ".join(missing)))
         return check
     reader.fieldnames = header
-    seen: dict[tuple[int, date], int] = {}
+    seen: dict[int, int] = {}  # stall and day as one int → the row that gave them first
+    chunk: list[tuple[int, dict]] = []
+    line = 1
     try:
         for line, raw in enumerate(reader, start=2):
-            row = {k: (v or "").strip() for k, v in raw.items() if k}
-            error, parsed = _check_row(row)
-            if error:
-                check.errors.append((line, error))
-                continue
-            key = (parsed["stall_id"], parsed["day"])
-            if key in seen:
-                check.errors.append(
-                    (line, _("Trùng gian hàng và ngày với dòng %(line)d.", line=seen[key]))
-                )
-                continue
-            seen[key] = line
-            check.rows.append(parsed)
+            chunk.append((line, {k: (v or "").strip() for k, v in raw.items() if k}))
+            if len(chunk) == CHUNK:
+                _check_chunk(chunk, check, seen, write)
+                chunk = []
+                if progress:
+                    progress(line - 1)
+        _check_chunk(chunk, check, seen, write)
+        if progress:
+            progress(line - 1)
     except csv.Error as error:  # e.g. a field longer than the csv module accepts
-        check.errors.append((reader.line_num, _("Tệp CSV hỏng: %(reason)s.", reason=str(error))))
+        check.refuse(reader.line_num, _("Tệp CSV hỏng: %(reason)s.", reason=str(error)))
+    except UnicodeDecodeError:
+        check.refuse(reader.line_num, _("Tệp không phải CSV dạng văn bản UTF-8."))
     return check
+
+
+def _check_chunk(chunk: list[tuple[int, dict]], check: ReportCheck, seen: dict[int, int],
+                 write: bool) -> None:
+    parsed, errors = [], []
+    for line, row in chunk:
+        error, values = _check_row(row)
+        if error:
+            errors.append((line, error))
+        else:
+            parsed.append((line, values))
+    stalls = stalls_paid_by_each([(v["account_number"], v["bank_bin"]) for _, v in parsed])
+    good = []
+    for (line, values), found in zip(parsed, stalls, strict=True):
+        number = values.pop("account_number")
+        values.pop("bank_bin")
+        if len(found) != 1:
+            errors.append((line, _("Tài khoản %(number)s không thuộc đúng một gian hàng đang thuê.",
+                                 number=number)))
+            continue
+        values["stall_id"] = found[0]
+        key = found[0] * 4_000_000 + values["day"].toordinal()
+        if key in seen:
+            errors.append((line, _("Trùng gian hàng và ngày với dòng %(line)d.", line=seen[key])))
+            continue
+        seen[key] = line
+        good.append(values)
+    for line, error in sorted(errors):
+        check.refuse(line, error)
+    check.count += len(good)
+    if write and check.ok:
+        set_day(good)
 
 
 def _check_row(row: dict) -> tuple[str | None, dict]:
@@ -97,16 +153,12 @@ def _check_row(row: dict) -> tuple[str | None, dict]:
         payments, amount = _whole(row.get("count", "")), _whole(row.get("amount", ""))
     except ValueError:
         return _("Số giao dịch hoặc số tiền không hợp lệ."), {}
-    stalls = stalls_paid_by(number, row.get("bank_bin") or None)
-    if len(stalls) != 1:
-        return _("Tài khoản %(number)s không thuộc đúng một gian hàng đang thuê.", number=number), {}
-    return None, {"stall_id": stalls[0], "day": day, "payments": payments, "amount": amount}
+    return None, {"account_number": number, "bank_bin": row.get("bank_bin", ""), "day": day,
+                  "payments": payments, "amount": amount}
 
 
-def import_report(content: bytes | str) -> ReportCheck:
-    """Check, then write every row, or nothing when any row is wrong. Flushes only."""
-    check = check_report(content)
-    if check.ok:
-        for start in range(0, len(check.rows), CHUNK):
-            set_day(check.rows[start:start + CHUNK])
-    return check
+def import_report(content: bytes | str | IO[bytes],
+                  progress: Callable[[int], None] | None = None) -> ReportCheck:
+    """Check and write every row; the caller commits when ``ok``, else rolls back (all or
+    nothing). Flushes only."""
+    return check_report(content, write=True, progress=progress)

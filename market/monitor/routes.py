@@ -208,12 +208,13 @@ def import_activity():
     form = ReportForm()
     check = None
     if form.validate_on_submit() and form.report.data:
-        content = form.report.data.read()
+        content = form.report.data.stream
         check = import_report(content) if form.confirm.data else check_report(content)
         if form.confirm.data and check.ok:
             db.session.commit()
-            flash(_("Đã nhập %(n)d dòng.", n=len(check.rows)), "info")
+            flash(_("Đã nhập %(n)d dòng.", n=check.count), "info")
             return redirect(url_for("monitor.import_activity"))
+        db.session.rollback()
     status = 400 if check is not None and not check.ok else 200
     return render_template("monitor/import_activity.html", form=form, check=check), status
 
