@@ -10,19 +10,20 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from sqlalchemy import (
     BigInteger,
     Date,
+    DateTime,
     Integer,
     String,
+    bindparam,
     case,
-    cast,
     column,
     func,
     literal,
     select,
-    values,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -99,10 +100,12 @@ def _rows(partner_id: int, notices: list[Notice]) -> list[dict]:
 
 def _insert(partner_id: int, notices: list[Notice]) -> dict[str, int]:
     """SQLite: the notices' INSERT, answering the ids of the rows it made."""
-    statement = (sqlite.insert(PaymentNotification).values(_rows(partner_id, notices))
+    statement = (sqlite.insert(PaymentNotification.__table__)
                  .on_conflict_do_nothing(index_elements=["partner_id", "transaction_id"])
                  .returning(PaymentNotification.transaction_id, PaymentNotification.id))
-    return dict(db.session.execute(statement).all())
+    # Many parameter sets of one compiled statement (SQLAlchemy batches them into a few
+    # INSERTs with RETURNING).
+    return dict(db.session.connection().execute(statement, _rows(partner_id, notices)).all())
 
 
 def _count(partner_id: int, notices: list[Notice], inserted: dict[str, int]) -> None:
@@ -134,29 +137,49 @@ def _adding(statement):
 
 def _insert_and_count(partner_id: int, notices: list[Notice]) -> dict[str, int]:
     """PostgreSQL: one statement inserts the notices and adds the ones it inserted and
-    applied to their stalls' days (a data-modifying CTE); the ids of the rows it made."""
+    applied to their stalls' days (a data-modifying CTE); the ids of the rows it made.
+
+    The notices travel as one array per column (``unnest``), so the statement's text is the
+    same for any number of them and compiled once per process."""
+    statement = _inserting_and_counting()
+    rows = db.session.execute(statement, {
+        "partner_id": partner_id, "now": utcnow(),
+        "transaction_ids": [n.transaction_id for n in notices],
+        "account_numbers": [n.account_number for n in notices],
+        "bank_bins": [n.bank_bin for n in notices],
+        "amounts": [n.amount for n in notices],
+        "paid_ats": [n.paid_at for n in notices],
+        "stall_ids": [n.stall_id for n in notices],
+        "days": [n.day for n in notices],
+    })
+    return dict(rows.all())
+
+
+@cache
+def _inserting_and_counting():
     notification = PaymentNotification.__table__
-    now = utcnow()
-    incoming = values(
+    arrays = [("transaction_ids", String), ("account_numbers", String), ("bank_bins", String),
+              ("amounts", BigInteger), ("paid_ats", DateTime(timezone=True)),
+              ("stall_ids", Integer), ("days", Date)]
+    incoming = func.unnest(*(bindparam(name, type_=postgresql.ARRAY(kind))
+                             for name, kind in arrays)).table_valued(
         column("transaction_id", String), column("account_number", String),
         column("bank_bin", String), column("amount", BigInteger),
-        column("paid_at", UTCDateTime()), column("stall_id", Integer), column("day", Date),
-        name="incoming",
-    ).data([(n.transaction_id, n.account_number, n.bank_bin, n.amount, n.paid_at, n.stall_id,
-             n.day) for n in notices])
+        column("paid_at", DateTime(timezone=True)), column("stall_id", Integer),
+        column("day", Date)).render_derived(name="incoming")
     status = notification.c.status.type
+    now = bindparam("now", type_=UTCDateTime())
     new = (
         postgresql.insert(notification)
         .from_select(
             ["partner_id", "transaction_id", "account_number", "bank_bin", "amount", "paid_at",
              "received_at", "stall_id", "status"],
-            select(literal(partner_id, Integer), incoming.c.transaction_id,
+            select(bindparam("partner_id", type_=Integer), incoming.c.transaction_id,
                    incoming.c.account_number, incoming.c.bank_bin, incoming.c.amount,
-                   incoming.c.paid_at, literal(now, UTCDateTime()),
-                   cast(incoming.c.stall_id, Integer),  # all NULL in VALUES would be text
+                   incoming.c.paid_at, now, incoming.c.stall_id,
                    case((incoming.c.stall_id.is_(None),
-                         literal(NotificationStatus.QUARANTINED, status)),
-                        else_=literal(NotificationStatus.APPLIED, status)))
+                         literal(NotificationStatus.QUARANTINED, status, literal_execute=True)),
+                        else_=literal(NotificationStatus.APPLIED, status, literal_execute=True)))
             .order_by(incoming.c.transaction_id),
         )
         .on_conflict_do_nothing(index_elements=["partner_id", "transaction_id"])
@@ -165,9 +188,10 @@ def _insert_and_count(partner_id: int, notices: list[Notice]) -> dict[str, int]:
         .cte("new")
     )
     per_day = (
-        select(new.c.stall_id, incoming.c.day, literal(ActivitySource.WEBHOOK,
-               PaymentActivity.__table__.c.source.type), func.count(),
-               func.sum(new.c.amount), literal(now, UTCDateTime()))
+        select(new.c.stall_id, incoming.c.day,
+               literal(ActivitySource.WEBHOOK, PaymentActivity.__table__.c.source.type,
+                       literal_execute=True),
+               func.count(), func.sum(new.c.amount), now)
         .join_from(new, incoming, incoming.c.transaction_id == new.c.transaction_id)
         .where(new.c.stall_id.is_not(None))
         .group_by(new.c.stall_id, incoming.c.day)
@@ -175,8 +199,7 @@ def _insert_and_count(partner_id: int, notices: list[Notice]) -> dict[str, int]:
     )
     counted = _adding(postgresql.insert(PaymentActivity).from_select(
         ["stall_id", "day", "source", "payments", "amount", "updated_at"], per_day)).cte("counted")
-    statement = select(new.c.transaction_id, new.c.id).add_cte(counted)
-    return dict(db.session.execute(statement).all())
+    return select(new.c.transaction_id, new.c.id).add_cte(counted)
 
 
 def _stored(partner_id: int, transaction_ids: list[str]) -> dict[str, tuple[int, NotificationStatus]]:

@@ -136,6 +136,7 @@ def test_the_same_batch_sent_at_once_by_many_workers_is_counted_once(app, market
     stall, account, other, other_account, partner, secret = market_partner
     notices = [notice((account if n % 2 else other_account).account_number, f"C{n}", 1_000)
                for n in range(40)]
+    partner = SimpleNamespace(name=partner.name)  # the threads must not load it themselves
 
     def send(_):
         with app.app_context():
