@@ -8,7 +8,7 @@ the newest snapshot); a lifetime bounds what no such state can see (the adoption
 move with the evidence).
 
 A recorded change of the registry (an audit event committed) forgets every kept value of the
-process at once; with ``REDIS_URL`` it is also published on Redis, and every process of every
+process that follows the registry at once; with ``REDIS_URL`` it is also published on Redis, and every process of every
 machine that keeps values listens and forgets its own, so a change made through one node
 shows on the next page of any other.
 """
@@ -43,11 +43,14 @@ class Kept:
     """A bounded store of computed values (least recently used go first), safe across the
     threads of one worker."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, *, follows_registry: bool = True) -> None:
+        """``follows_registry``: forget everything at each recorded change of the registry
+        (off for values tied to something else, such as the snapshots)."""
         self.size = size
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._lock = threading.Lock()
-        _stores.add(self)
+        if follows_registry:
+            _stores.add(self)
 
     def get(self, key: Hashable, compute: Callable[[], T], *, state: Hashable = None,
             seconds: float | None = None) -> T:
@@ -82,7 +85,7 @@ REGISTRY_CHANGED = "registry_changed"
 
 
 def forget_everything() -> None:
-    """Drop every value kept in this process."""
+    """Drop every value kept in this process that follows the registry."""
     for store in list(_stores):
         store.clear()
 

@@ -108,16 +108,23 @@ def signed(secret: str, body: bytes) -> dict:
 
 
 def post_loop(port: int, secret: str, notices: Notices, per_request: int, threads: int,
-              seconds: float, stop: threading.Event | None = None) -> tuple[float, int, int]:
-    """Signed notices from ``threads`` keep-alive clients for ``seconds`` (or until ``stop``);
-    (elapsed seconds, notices acknowledged, failed requests)."""
+              seconds: float, stop: threading.Event | None = None,
+              rate: float = 0) -> tuple[float, int, int]:
+    """Signed notices from ``threads`` keep-alive clients for ``seconds`` (or until ``stop``),
+    at ``rate`` notices/s in all (0: as fast as the server answers); (elapsed seconds, notices
+    acknowledged, failed requests)."""
     path = "/api/v1/webhooks/payments" + ("/batch" if per_request > 1 else "")
     done, failed, lock = [0], [0], threading.Lock()
     deadline = time.monotonic() + seconds
 
     def client() -> None:
         conn = http.client.HTTPConnection(httpbench.HOST, port, timeout=120)
+        every = per_request * threads / rate if rate else 0
+        due = time.monotonic()
         while time.monotonic() < deadline and not (stop and stop.is_set()):
+            if every:
+                time.sleep(max(0.0, due - time.monotonic()))
+                due += every
             items = notices.take(per_request)
             body = json.dumps({"notices": items} if per_request > 1 else items[0]).encode()
             try:
@@ -149,9 +156,10 @@ def post_loop(port: int, secret: str, notices: Notices, per_request: int, thread
 
 
 def flood_into(result: dict, port: int, secret: str, notices: Notices, seconds: float,
-               stop: threading.Event) -> None:
-    """One partner sending batches back to back until ``stop`` (a thread's target)."""
-    result["result"] = post_loop(port, secret, notices, BATCH, 1, seconds, stop)
+               stop: threading.Event, rate: float) -> None:
+    """One partner sending batches until ``stop``, at ``rate`` notices/s (0: back to back);
+    a thread's target."""
+    result["result"] = post_loop(port, secret, notices, BATCH, 1, seconds, stop, rate)
 
 
 def bare_insert(database_url: str, partner_id: int, notices: Notices, rows: int) -> float:
@@ -185,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=8.0, help="per measure per run")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--stalls", type=int, default=10_000)
+    parser.add_argument("--flood-rate", type=float, default=1000,
+                        help="notices/s of the paced flood (a province's morning peak is about "
+                             "100-200/s for 100,000 stalls)")
     args = parser.parse_args(argv)
 
     setup = prepare(args.database_url, args.stalls)
@@ -193,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     server = httpbench.start_server(args.database_url, port, args.workers, threads=args.threads,
                                     keep_alive=30, env={"MARKET_SECRET_KEY": "bench-ingest"})
     rates: dict[str, list[float]] = {k: [] for k in (
-        "healthz", "single", "batch", "bare", "dashboard", "dashboard_flood", "flood")}
+        "healthz", "single", "batch", "bare", "dashboard", "dashboard_flood", "flood",
+        "dashboard_paced", "paced")}
     errors = 0
     try:
         cookie = httpbench.sign_in(port, ADMIN, setup["password"])
@@ -215,20 +227,21 @@ def main(argv: list[str] | None = None) -> int:
             alone = httpbench.drive(port, "/dashboard/", dashboard, args.threads, args.seconds,
                                     10**7)
             rates["dashboard"].append(alone.rate)
-            stop, flood = threading.Event(), {}
-            flooder = threading.Thread(target=flood_into, args=(
-                flood, port, setup["secret"], notices, args.seconds * 3, stop))
-            flooder.start()
-            time.sleep(0.5)
-            during = httpbench.drive(port, "/dashboard/", dashboard, args.threads, args.seconds,
-                                     10**7)
-            stop.set()
-            flooder.join()
-            rates["dashboard_flood"].append(during.rate)
-            seconds, done, failed_flood = flood["result"]
-            rates["flood"].append(done / seconds)
-            errors += failed + failed_batch + failed_flood + health.errors + alone.errors \
-                + during.errors
+            for name, rate in (("flood", 0), ("paced", args.flood_rate)):
+                stop, flood = threading.Event(), {}
+                flooder = threading.Thread(target=flood_into, args=(
+                    flood, port, setup["secret"], notices, args.seconds * 3, stop, rate))
+                flooder.start()
+                time.sleep(0.5)
+                during = httpbench.drive(port, "/dashboard/", dashboard, args.threads,
+                                         args.seconds, 10**7)
+                stop.set()
+                flooder.join()
+                rates[f"dashboard_{name}"].append(during.rate)
+                seconds, done, failed_flood = flood["result"]
+                rates[name].append(done / seconds)
+                errors += failed_flood + during.errors
+            errors += failed + failed_batch + health.errors + alone.errors
     finally:
         httpbench.stop_server(server)
 
@@ -247,9 +260,15 @@ def main(argv: list[str] | None = None) -> int:
          median["batch"] / median["bare"], "≥ 50 % and ≥ 5,000/s", 0.50),
         ("bare psycopg INSERT", f"{median['bare']:,.0f} rows/s", "", None, "", ""),
         ("dashboard alone", f"{median['dashboard']:,.1f} req/s", "", None, "", ""),
-        ("dashboard during a flood of batches", f"{median['dashboard_flood']:,.1f} req/s",
-         "dashboard alone", median["dashboard_flood"] / median["dashboard"], "≥ 80 %", 0.80),
-        ("the flood itself (1 partner, batches)", f"{median['flood']:,.0f} notices/s", "", None,
+        ("dashboard during a flood of batches at full speed",
+         f"{median['dashboard_flood']:,.1f} req/s", "dashboard alone",
+         median["dashboard_flood"] / median["dashboard"], "≥ 80 %", 0.80),
+        ("that flood (1 partner, batches back to back)", f"{median['flood']:,.0f} notices/s",
+         "", None, "", ""),
+        (f"dashboard during a flood of {args.flood_rate:,.0f} notices/s",
+         f"{median['dashboard_paced']:,.1f} req/s", "dashboard alone",
+         median["dashboard_paced"] / median["dashboard"], "≥ 80 %", 0.80),
+        ("that flood (1 partner, batches)", f"{median['paced']:,.0f} notices/s", "", None,
          "", ""),
     ]
     for name, rate, against, ratio, target, needed in rows:

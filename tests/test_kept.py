@@ -53,7 +53,9 @@ def test_a_committed_registry_change_forgets_kept_values(app):
     from market.extensions import db
 
     kept, (calls, compute) = Kept(4), counting()
+    figures, (figure_calls, compute_figures) = Kept(4, follows_registry=False), counting()
     kept.get("k", compute)
+    figures.get("k", compute_figures)
     db.session.rollback()
     audit.record("update", "stall", 1, actor_label="cli")
     db.session.rollback()  # nothing committed: nothing forgotten
@@ -62,7 +64,9 @@ def test_a_committed_registry_change_forgets_kept_values(app):
     audit.record("update", "stall", 1, actor_label="cli")
     db.session.commit()
     kept.get("k", compute)
+    figures.get("k", compute_figures)
     assert len(calls) == 2
+    assert len(figure_calls) == 1  # kept by the state of the snapshots, not the registry
 
 
 def test_a_change_published_by_another_process_forgets_kept_values(redis_app):
