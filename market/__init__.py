@@ -28,13 +28,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from market import database, i18n, models  # noqa: F401  (pragmas; every table on the metadata)
-    from market.extensions import csrf, db, login_manager, migrate
+    from market import database, i18n, kept, models  # noqa: F401  (pragmas; every table on the metadata)
+    from market.extensions import csrf, db, init_limiter, login_manager, migrate
 
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    init_limiter(app)
+    kept.init_app(app)
     login_manager.init_app(app)
     configure_login(app)
     i18n.init_app(app)

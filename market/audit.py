@@ -11,6 +11,7 @@ from flask import has_request_context
 from flask_login import current_user
 from sqlalchemy import insert, inspect, select
 
+from market import kept
 from market.extensions import db
 from market.models import AuditEvent
 
@@ -49,6 +50,7 @@ def record(
     """
     event = AuditEvent(**_columns(_actor_id(), actor_label, action, entity, entity_id,
                                   market_id, old, new))
+    kept.registry_changed(db.session())
     db.session.add(event)
     db.session.flush()
     return event
@@ -65,6 +67,7 @@ def record_all(events: Iterable[dict[str, Any]], *, actor_label: str = "") -> No
         for event in events
     ]
     if rows:
+        kept.registry_changed(db.session())
         db.session.execute(insert(AuditEvent), rows)
 
 

@@ -35,6 +35,13 @@ DEFAULTS: dict[str, Any] = {
     "MONITOR_ALERTS_CRON": "30 6 * * *",
     "MONITOR_MISFIRE_GRACE_SECONDS": 3600,
     "PAYMENT_WEBHOOK_MAX_SKEW_SECONDS": 300,
+    # A payment's paid_at must fall within this many days before now (and not after now plus
+    # the skew): a bank retries for days, never for years.
+    "PAYMENT_MAX_AGE_DAYS": 400,
+    "PAYMENT_BATCH_MAX": 1000,
+    # Shared state of several processes and machines: None keeps everything in this process.
+    "REDIS_URL": None,
+    "REDIS_PREFIX": "market",
 }
 
 
@@ -53,6 +60,11 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         # SQLite has no server to ping; a long busy timeout lets the scheduler and the web
         # server share the file.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    if redis_url:
+        # Keys of this deployment only: a reset never touches another's on a shared Redis.
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"key_prefix": app.config["REDIS_PREFIX"]})
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 

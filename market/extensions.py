@@ -1,5 +1,7 @@
 """Flask extensions, created unbound here and attached in ``create_app``."""
+from flask import Flask, current_app
 from flask_babel import Babel
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
@@ -12,4 +14,18 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 
-__all__ = ["babel", "csrf", "db", "login_manager", "migrate"]
+
+def init_limiter(app: Flask) -> None:
+    """Give the application its own Flask-Limiter (a Limiter holds one storage, so two
+    applications in one process, as in tests, keep their counts apart). It limits no route by
+    itself: its storage (Redis with ``REDIS_URL``, else this process's memory) counts the API
+    calls and, with Redis, the sign-in attempts."""
+    app.extensions["market_limiter"] = Limiter(key_func=lambda: "", app=app, default_limits=[])
+
+
+def limiter() -> Limiter:
+    """The current application's Flask-Limiter."""
+    return current_app.extensions["market_limiter"]
+
+
+__all__ = ["babel", "csrf", "db", "init_limiter", "limiter", "login_manager", "migrate"]

@@ -6,14 +6,29 @@ is computed once and handed out again while the state it was computed under stil
 state is something cheap to read that moves whenever the data does (the newest audit event,
 the newest snapshot); a lifetime bounds what no such state can see (the adoption steps, which
 move with the evidence).
+
+A recorded change of the registry (an audit event committed) forgets every kept value of the
+process that follows the registry at once; with ``REDIS_URL`` it is also published on Redis, and every process of every
+machine that keeps values listens and forgets its own, so a change made through one node
+shows on the next page of any other.
 """
 from __future__ import annotations
 
+import logging
+import os
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, NamedTuple, TypeVar
+
+import redis
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -28,10 +43,14 @@ class Kept:
     """A bounded store of computed values (least recently used go first), safe across the
     threads of one worker."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, *, follows_registry: bool = True) -> None:
+        """``follows_registry``: forget everything at each recorded change of the registry
+        (off for values tied to something else, such as the snapshots)."""
         self.size = size
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._lock = threading.Lock()
+        if follows_registry:
+            _stores.add(self)
 
     def get(self, key: Hashable, compute: Callable[[], T], *, state: Hashable = None,
             seconds: float | None = None) -> T:
@@ -40,6 +59,7 @@ class Kept:
         turns keeping off."""
         if seconds is not None and seconds <= 0:
             return compute()
+        _listen_once()
         now = time.monotonic()
         with self._lock:
             entry = self._entries.get(key)
@@ -58,3 +78,90 @@ class Kept:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+_stores: weakref.WeakSet[Kept] = weakref.WeakSet()
+REGISTRY_CHANGED = "registry_changed"
+
+
+def forget_everything() -> None:
+    """Drop every value kept in this process that follows the registry."""
+    for store in list(_stores):
+        store.clear()
+
+
+def registry_changed(session: Session) -> None:
+    """Mark the session: when it commits, kept values are forgotten everywhere."""
+    session.info[REGISTRY_CHANGED] = True
+
+
+def init_app(app: Flask) -> None:
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)
+
+
+def _after_commit(session: Session) -> None:
+    if not session.info.pop(REGISTRY_CHANGED, False):
+        return
+    forget_everything()
+    if has_app_context() and (url := current_app.config.get("REDIS_URL")):
+        try:
+            _client(url).publish(_channel(), str(os.getpid()))
+        except redis.RedisError:
+            # Committed already; the other processes see the change within the kept
+            # values' lifetime, as without Redis.
+            log.exception("could not publish a registry change")
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(REGISTRY_CHANGED, None)
+
+
+def _channel() -> str:
+    return f"{current_app.config['REDIS_PREFIX']}:registry-changed"
+
+
+_clients: dict[tuple[int, str], redis.Redis] = {}
+_listening: set[tuple[int, str, str]] = set()
+_listening_lock = threading.Lock()
+
+
+def _client(url: str) -> redis.Redis:
+    key = (os.getpid(), url)  # a forked worker makes its own connections
+    if key not in _clients:
+        _clients[key] = redis.Redis.from_url(url)
+    return _clients[key]
+
+
+def _listen_once() -> None:
+    """Start this process's listener for changes published by the others (once per process,
+    Redis and channel)."""
+    if not has_app_context() or not (url := current_app.config.get("REDIS_URL")):
+        return
+    key = (os.getpid(), url, _channel())
+    if key in _listening:
+        return
+    with _listening_lock:
+        if key in _listening:
+            return
+        ready = threading.Event()
+        threading.Thread(target=_listen, args=(url, key[2], ready), daemon=True,
+                         name="kept-invalidation").start()
+        ready.wait(5)
+        _listening.add(key)
+
+
+def _listen(url: str, channel: str, ready: threading.Event) -> None:
+    while True:
+        try:
+            pubsub = redis.Redis.from_url(url).pubsub(ignore_subscribe_messages=True)
+            pubsub.subscribe(channel)
+            pubsub.get_message(timeout=5)  # the subscription's confirmation
+            forget_everything()  # anything may have changed while nobody listened
+            ready.set()
+            for _message in pubsub.listen():
+                forget_everything()
+        except redis.RedisError:
+            log.exception("registry change listener lost Redis; trying again")
+            time.sleep(1)

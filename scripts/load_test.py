@@ -4,6 +4,11 @@ webhooks and commune dashboard reads. Every acknowledged write is checked in the
 afterwards; prints counts per kind, errors and p50/p95/p99 latency.
 
     .venv/bin/python scripts/load_test.py --seconds 300
+    .venv/bin/python scripts/load_test.py --seconds 300 --nodes 2 [--redis-url redis://...]
+
+With ``--nodes 2`` two gunicorn instances (``--workers`` each) and two schedulers share the
+database and a Redis (rate limits, sign-in throttle, invalidation of kept tables), as two
+machines behind a proxy would; the clients are spread over both nodes.
 
 Bounded in time (``--seconds``) and in requests (``--max-requests``); loopback only.
 """
@@ -257,18 +262,25 @@ def main() -> None:
     parser.add_argument("--inspectors", type=int, default=2)
     parser.add_argument("--webhooks", type=int, default=2)
     parser.add_argument("--readers", type=int, default=2)
+    parser.add_argument("--nodes", type=int, default=1, choices=(1, 2))
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0",
+                        help="shared state of the nodes (with --nodes 2)")
     args = parser.parse_args()
 
     secret = prepare(args.database_url)
     work = targets(args.database_url)
     env = {"MARKET_SECRET_KEY": "load-test-secret", "MARKET_MONITOR_LIGHT_MINUTES": "1"}
-    port = httpbench.free_port()
-    server = httpbench.start_server(args.database_url, port, workers=args.workers, env=env)
-    scheduler = subprocess.Popen(
+    if args.nodes > 1:
+        env |= {"MARKET_REDIS_URL": args.redis_url,
+                "MARKET_REDIS_PREFIX": f"load-test-{uuid.uuid4().hex[:8]}"}
+    ports = [httpbench.free_port() for _ in range(args.nodes)]
+    servers = [httpbench.start_server(args.database_url, port, workers=args.workers, env=env)
+               for port in ports]
+    schedulers = [subprocess.Popen(
         [str(Path(sys.executable).parent / "flask"), "--app", "market", "scheduler"], cwd=ROOT,
         env={**os.environ, "MARKET_DATABASE_URL": args.database_url, **env},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    ) for _ in ports]
     recorder, budget, budget_lock = Recorder(), [args.max_requests], threading.Lock()
     started_at = datetime.now(UTC)
     try:
@@ -277,22 +289,25 @@ def main() -> None:
         board = work["board"]
         for i in range(args.editors):  # each editor owns its stalls: the last value must stay
             own = board[i::args.editors]
+            port = ports[i % len(ports)]
             client = Client("edit", port, deadline, budget, recorder, budget_lock,
                             stalls=own, tag=i)
             client.sign_in_with_token("demo.bql", f"/stalls/{own[0]['id']}/edit")
             clients.append(client)
         for i in range(args.inspectors):
+            port = ports[i % len(ports)]
             client = Client("inspect", port, deadline, budget, recorder, budget_lock,
                             stalls=work["team"], tag=i)
             client.sign_in_with_token(
                 "demo.to", f"/monitor/stalls/{work['team'][0]['id']}/inspections/new")
             clients.append(client)
         for i in range(args.webhooks):
-            clients.append(Client("webhook", port, deadline, budget, recorder, budget_lock,
+            clients.append(Client("webhook", ports[i % len(ports)], deadline, budget, recorder, budget_lock,
                                   accounts=work["accounts"], secret=secret))
         paths = [f"/dashboard/units/{work['unit']}",
                  *(f"/dashboard/markets/{m}" for m in work["markets"][:2])]
         for i in range(args.readers):
+            port = ports[i % len(ports)]
             client = Client("dashboard", port, deadline, budget, recorder, budget_lock,
                             paths=paths[i:] + paths[:i])
             client.cookie = httpbench.sign_in(port, "demo.xa", "cho40-demo")
@@ -304,14 +319,18 @@ def main() -> None:
             client.join()
         wall = time.monotonic() - wall
     finally:
-        httpbench.stop_server(server)
-        scheduler.terminate()
-        scheduler.wait(timeout=60)
+        for server in servers:
+            httpbench.stop_server(server)
+        for scheduler in schedulers:
+            scheduler.terminate()
+        for scheduler in schedulers:
+            scheduler.wait(timeout=60)
 
     missing = verify(args.database_url, recorder)
     runs = scheduler_runs(args.database_url, started_at)
     everything = [x for values in recorder.latencies.values() for x in values]
-    print(f"load test: {wall:.0f} s, {args.workers} gunicorn workers, PostgreSQL, scheduler "
+    print(f"load test: {wall:.0f} s, {args.nodes} node(s) of {args.workers} gunicorn workers"
+          f"{' sharing Redis' if args.nodes > 1 else ''}, PostgreSQL, {args.nodes} scheduler(s) "
           f"with a 1-minute light refresh ({runs})")
     print(f"{'kind':<10} {'ok':>7} {'errors':>6} {'missing':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
     for kind in ("edit", "inspect", "webhook", "dashboard"):

@@ -118,3 +118,35 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A reachable Redis (``MARKET_TEST_REDIS_URL``, default the local one), or a skip."""
+    import redis
+
+    url = os.environ.get("MARKET_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"needs Redis at {url} (set MARKET_TEST_REDIS_URL): {error}")
+    return url
+
+
+@pytest.fixture
+def redis_app(app, redis_url):
+    """A second application on the test database that keeps its shared state in Redis,
+    under a prefix of its own (the Redis may be shared); the prefix's keys go afterwards."""
+    import uuid
+
+    import redis
+
+    prefix = f"market-test-{uuid.uuid4().hex[:12]}"
+    shared = create_app({**{k: app.config[k] for k in ("TESTING", "SECRET_KEY", "WTF_CSRF_ENABLED")},
+                         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                         "REDIS_URL": redis_url, "REDIS_PREFIX": prefix})
+    shared.test_client_class = ClientOfItsOwn
+    yield shared
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)

@@ -26,8 +26,8 @@ def authenticate() -> None:
         raise ApiProblem(401, "unauthorized", _l("Chưa xác thực"),
                          _l("Cần khóa API hợp lệ: Authorization: Bearer <khóa>."),
                          headers={"WWW-Authenticate": 'Bearer realm="api"'})
-    api_token, user, touched = found
-    wait = ratelimit.retry_after(api_token.id)
+    _token, user, touched = found
+    wait = ratelimit.retry_after(user.id)
     if wait is not None:
         raise ApiProblem(429, "rate-limited", _l("Quá nhiều yêu cầu"),
                          _l("Vui lòng thử lại sau %(seconds)s giây.", seconds=wait),

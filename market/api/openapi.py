@@ -33,13 +33,37 @@ INFO = {
 
 
 class PaymentNotificationIn(BaseModel):
-    """A partner's payment notification, signed with HMAC-SHA256 over "<timestamp>.<body>"."""
+    """A partner's payment notification, signed with HMAC-SHA256 over "<timestamp>.<body>".
+
+    ``amount``: whole VND, 0 to 9,999,999,999,999. ``paid_at``: ISO 8601 with an offset,
+    within the last ``PAYMENT_MAX_AGE_DAYS`` (400) days and not in the future."""
 
     transaction_id: str
     account_number: str
     bank_bin: str | None = None
     amount: int
     paid_at: str
+
+
+class PaymentBatchIn(BaseModel):
+    """Up to 1,000 notifications in one signed request, each answered on its own."""
+
+    notices: list[PaymentNotificationIn]
+
+
+class PaymentBatchAnswer(BaseModel):
+    """``applied``, ``quarantined`` (with ``id`` and ``duplicate``) or ``rejected`` (with
+    ``detail``)."""
+
+    transaction_id: str | None = None
+    status: str
+    id: int | None = None
+    duplicate: bool | None = None
+    detail: str | None = None
+
+
+class PaymentBatchOut(BaseModel):
+    results: list[PaymentBatchAnswer]
 
 
 class PaymentNotificationOut(BaseModel):
@@ -53,20 +77,19 @@ class WebhookRefusal(BaseModel):
     detail: str
 
 
-def _webhook_path() -> dict[str, Any]:
-    """The payment webhook belongs to the monitor; it is published here with the rest."""
+def _webhook_path(operation: str, summary: str, body: str, answer: str) -> dict[str, Any]:
+    """The payment webhooks belong to the monitor; they are published here with the rest."""
     headers = [{"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
                for name in ("X-Partner", "X-Timestamp", "X-Signature")]
     refusal = {"content": {JSON: {"schema": {"$ref": REF.format(model="WebhookRefusal")}}}}
     return {"post": {
-        "operationId": "receive_payment_notification", "tags": ["webhooks"],
-        "summary": "A partner's QR payment notification",
+        "operationId": operation, "tags": ["webhooks"], "summary": summary,
         "security": [], "parameters": headers,
         "requestBody": {"required": True, "content": {JSON: {
-            "schema": {"$ref": REF.format(model="PaymentNotificationIn")}}}},
+            "schema": {"$ref": REF.format(model=body)}}}},
         "responses": {
             "200": {"description": "Recorded (or a duplicate, counted once)", "content": {
-                JSON: {"schema": {"$ref": REF.format(model="PaymentNotificationOut")}}}},
+                JSON: {"schema": {"$ref": REF.format(model=answer)}}}},
             "400": {"description": "Malformed notification", **refusal},
             "401": {"description": "Unknown partner, bad signature or stale timestamp", **refusal},
         },
@@ -140,8 +163,9 @@ def _operation(op: Operation, refs: dict[Any, str], components: dict[str, Any]) 
 def document() -> dict[str, Any]:
     """The whole document; built once per process (operations are fixed at import)."""
     models: list[tuple[type[BaseModel], str]] = [(schemas.Problem, "serialization")]
-    models += [(m, "serialization") for m in (PaymentNotificationOut, WebhookRefusal)]
-    models.append((PaymentNotificationIn, "validation"))
+    models += [(m, "serialization") for m in (PaymentNotificationOut, PaymentBatchOut,
+                                              WebhookRefusal)]
+    models += [(PaymentNotificationIn, "validation"), (PaymentBatchIn, "validation")]
     for op in OPERATIONS:
         if op.response is not None:
             models.append((op.response, "serialization"))
@@ -154,7 +178,12 @@ def document() -> dict[str, Any]:
     for op in OPERATIONS:
         paths.setdefault("/api/v1" + op.path, {})[op.method.lower()] = _operation(op, refs,
                                                                                  components)
-    paths["/api/v1/webhooks/payments"] = _webhook_path()
+    paths["/api/v1/webhooks/payments"] = _webhook_path(
+        "receive_payment_notification", "A partner's QR payment notification",
+        "PaymentNotificationIn", "PaymentNotificationOut")
+    paths["/api/v1/webhooks/payments/batch"] = _webhook_path(
+        "receive_payment_batch", "Up to 1,000 QR payment notifications, answered one by one",
+        "PaymentBatchIn", "PaymentBatchOut")
     return {
         "openapi": "3.1.0",
         "info": INFO,

@@ -1,19 +1,20 @@
-"""Per-token rate limit: a fixed window counted in memory, separately in each worker process.
+"""The API rate limit: ``API_RATE_LIMIT`` calls per ``API_RATE_WINDOW_SECONDS`` per user
+(however many tokens the user makes), in a fixed window.
 
-With W workers a token may make up to W × ``API_RATE_LIMIT`` calls per window in the worst
-case; that is accepted for a guard against runaway scripts (it costs no database write per
-call). ``API_RATE_LIMIT = 0`` switches the limit off.
+The count lives in Flask-Limiter's storage: Redis when ``REDIS_URL`` is set, so every worker
+of every machine counts against the same limit; otherwise the memory of each worker process
+(with W workers a user may then make up to W times the limit, accepted on a single machine
+as a guard against runaway scripts). ``API_RATE_LIMIT = 0`` switches the limit off.
 """
 from __future__ import annotations
 
 import math
-import threading
 import time
 
 from flask import current_app
+from limits import RateLimitItemPerSecond
 
-_lock = threading.Lock()
-_windows: dict[int, tuple[float, int]] = {}
+from market.extensions import limiter
 
 
 def limit_and_window() -> tuple[int, int]:
@@ -21,23 +22,19 @@ def limit_and_window() -> tuple[int, int]:
     return int(config.get("API_RATE_LIMIT", 600)), int(config.get("API_RATE_WINDOW_SECONDS", 60))
 
 
-def retry_after(token_id: int, now: float | None = None) -> int | None:
-    """Count one call of ``token_id``; the seconds to wait when it is over its limit."""
+def retry_after(user_id: int) -> int | None:
+    """Count one call of the user; the seconds to wait when it is over its limit."""
     limit, window = limit_and_window()
     if limit <= 0:
         return None
-    now = time.monotonic() if now is None else now
-    with _lock:
-        started, count = _windows.get(token_id, (now, 0))
-        if now - started >= window:
-            started, count = now, 0
-        if count >= limit:
-            return max(1, math.ceil(started + window - now))
-        _windows[token_id] = (started, count + 1)
-    return None
+    item = RateLimitItemPerSecond(limit, window)
+    keys = ("api", str(user_id))
+    if limiter().limiter.hit(item, *keys):
+        return None
+    reset_at = limiter().limiter.get_window_stats(item, *keys).reset_time
+    return max(1, math.ceil(reset_at - time.time()))
 
 
 def reset() -> None:
-    """Forget every window (a new process starts empty anyway)."""
-    with _lock:
-        _windows.clear()
+    """Forget every count of this application's storage (tests start from nothing)."""
+    limiter().reset()

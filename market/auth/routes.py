@@ -1,3 +1,5 @@
+import math
+
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -25,22 +27,20 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         username, address = form.username.data, request.remote_addr
-        wait = throttle.wait_minutes(username, address)
+        wait = throttle.attempt(username, address)
         if wait is not None:
             flash(_("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút.",
-                    minutes=wait), "error")
+                    minutes=math.ceil(wait / 60)), "error")
             return render_template("auth/login.html", form=form), 429
         user = authenticate(username, form.password.data)
         if user is not None:
-            throttle.clear_user(username)
+            throttle.succeeded(username, address)
             db.session.commit()
             session.clear()  # a fresh session on every sign-in
             login_user(user)
             remember_session_version(user)
             session.permanent = True
             return redirect(safe_next(request.args.get("next")))
-        throttle.record_failure(username, address)
-        db.session.commit()
         flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 400
 

@@ -1,8 +1,12 @@
 """Signing in, and ending a user's sessions."""
 from __future__ import annotations
 
+import secrets
+from functools import cache
+
 from flask import session
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from market import audit
 from market.extensions import db
@@ -11,10 +15,23 @@ from market.models import User, utcnow
 SESSION_VERSION_KEY = "_session_version"
 
 
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random password made the way users' are, checked for unknown usernames."""
+    return generate_password_hash(secrets.token_hex(16), method="scrypt")
+
+
 def authenticate(username: str, password: str) -> User | None:
-    """The active user with these credentials, or None (same answer for every failure)."""
+    """The active user with these credentials, or None (same answer for every failure).
+
+    An unknown username costs the same password hash as a known one, so the time of the
+    answer does not tell which usernames exist.
+    """
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     user.last_login_at = utcnow()
     db.session.flush()

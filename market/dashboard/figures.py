@@ -367,7 +367,7 @@ def compute_area(user: User, unit: AdminUnit | None, as_of: date | None = None) 
     )
 
 
-_kept = Kept(512)
+_kept = Kept(512, follows_registry=False)  # tied to the snapshots' state instead
 
 
 _checked = threading.local()

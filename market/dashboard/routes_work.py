@@ -84,7 +84,9 @@ def _save_visit(stall, form: VisitForm) -> bool:
     # "locked" rather than a unique violation when the other commit came first).
     except (IntegrityError, OperationalError):
         db.session.rollback()
-        if db.session.scalar(select(Visit.id).where(Visit.client_uuid == form.client_uuid.data)) is None:
+        stored = phone.stored_by_the_other(lambda: db.session.scalar(
+            select(Visit.id).where(Visit.client_uuid == form.client_uuid.data)))
+        if stored is None:
             raise
         created = False
     return created

@@ -31,10 +31,10 @@ def add_payments(stall_id: int, day: date, source: ActivitySource, payments: int
         },
     )
     db.session.execute(statement)
-    _mark_late([(stall_id, day)])
+    mark_late_payments([(stall_id, day)])
 
 
-def _mark_late(stall_days: list[tuple[int, date]]) -> None:
+def mark_late_payments(stall_days: list[tuple[int, date]]) -> None:
     """Payments of past days change figures already computed: mark them for the next run
     (today's are picked up by the refresh anyway)."""
     today = local_today()
@@ -61,4 +61,4 @@ def set_day(rows: list[dict]) -> None:
         },
     )
     db.session.execute(statement)
-    _mark_late([(row["stall_id"], row["day"]) for row in rows])
+    mark_late_payments([(row["stall_id"], row["day"]) for row in rows])

@@ -95,17 +95,22 @@ def partner_add_command(name: str, kind: str, provider_key: bool) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--commit", is_flag=True, help="Write the rows (default: a dry run).")
 def import_activity_command(path: str, commit: bool) -> None:
-    """Check (and with --commit import, all or nothing) a bank's CSV payment report."""
-    from market.monitor.reports import check_report, import_report
+    """Check (and with --commit import, all or nothing) a bank's CSV payment report.
 
-    with open(path, "rb") as source:
-        content = source.read()
-    check = import_report(content) if commit else check_report(content)
+    The file is read as a stream with a progress bar (rows read), in bounded memory."""
+    from tqdm import tqdm
+
+    from market.monitor.reports import check_report
+
+    with open(path, "rb") as source, tqdm(unit=" rows", disable=None, file=sys.stderr) as bar:
+        check = check_report(source, write=commit, progress=lambda rows: bar.update(rows - bar.n))
     for line, message in check.errors:
         click.echo(f"row {line}: {message}", err=True)
+    if check.error_count > len(check.errors):
+        click.echo(f"... and {check.error_count - len(check.errors)} more errors", err=True)
     if not check.ok:
         db.session.rollback()
         sys.exit(1)
     if commit:
         db.session.commit()
-    click.echo(f"{len(check.rows)} rows {'imported' if commit else 'ready (dry run)'}")
+    click.echo(f"{check.count} rows {'imported' if commit else 'ready (dry run)'}")

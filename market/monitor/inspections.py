@@ -75,11 +75,13 @@ def record_inspection(
     note: str = "",
     at: datetime | None = None,
     client_uuid: str | None = None,
+    received: datetime | None = None,
 ) -> Inspection:
     """Record a visit; a photo of the displayed QR is read and compared with the registry.
 
     ``at`` is when the stall was seen (the phone's observed time; now when not given); the
-    moment the server stores it is kept apart as ``received_at``. A code that pays a different account opens a swapped-sign alert on the stall and its
+    moment the server stores it (``received``, now when not given) is kept apart as
+    ``received_at``. A code that pays a different account opens a swapped-sign alert on the stall and its
     market. A ``client_uuid`` already stored means the phone sent the same record again: the
     stored inspection is returned unchanged. Flushes, never commits.
     """
@@ -87,7 +89,7 @@ def record_inspection(
     if sent_before is not None:
         return sent_before
     check_answer(qr_use, reason, reason_text)
-    received = utcnow()
+    received = received or utcnow()
     at = at or received
     # Compared with the payee of the day of the visit, even when it reaches the server later.
     account = payee_on(stall.id, local_day(at))

@@ -1,29 +1,39 @@
 """QR payments pushed by bank partners: signed notifications, counted once, never dropped.
 
 A partner signs ``"<timestamp>.<body>"`` with HMAC-SHA256 and its secret and sends
-``X-Partner``, ``X-Timestamp`` (Unix seconds) and ``X-Signature`` (hex) with a JSON body
-``{"transaction_id", "account_number", "bank_bin"?, "amount", "paid_at"}``.
+``X-Partner``, ``X-Timestamp`` (Unix seconds) and ``X-Signature`` (hex). The body is one
+notice ``{"transaction_id", "account_number", "bank_bin"?, "amount", "paid_at"}``, or, for
+the batch form, ``{"notices": [notice, ...]}`` with up to ``PAYMENT_BATCH_MAX`` of them, each
+answered on its own. ``amount`` is whole VND (0 to 9,999,999,999,999); ``paid_at`` is ISO 8601
+with an offset, within ``PAYMENT_MAX_AGE_DAYS`` before now and not after now (plus the
+timestamp's allowed skew).
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import math
 import secrets
 import time
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
+from market import kept
 from market.extensions import db
+from market.kept import Kept
 from market.models import PaymentNotification, PaymentPartner, Stall, User, utcnow
 from market.models.evidence import ActivitySource, NotificationStatus, PartnerKind
 from market.monitor.activity import add_payments
 from market.monitor.clock import local_day
-from market.monitor.registry_lookup import match_payment
+from market.monitor.notices import Notice, Outcome, record_notices
+from market.monitor.registry_lookup import match_payments
+
+MAX_AMOUNT = 9_999_999_999_999  # VietQR's 13 digits
+_partners = Kept(64)
 
 
 class WebhookRejected(Exception):
@@ -35,11 +45,8 @@ class WebhookRejected(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Outcome:
-    notification_id: int
-    status: NotificationStatus
-    duplicate: bool
+class NoticeRefused(ValueError):
+    """One notice that cannot be recorded, and why (in the partner's terms)."""
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -64,14 +71,29 @@ def add_partner(name: str, kind: PartnerKind = PartnerKind.SIGNED, secret: str |
     partner = PaymentPartner(name=name, kind=PartnerKind(kind), secret=secret)
     db.session.add(partner)
     db.session.flush()
+    kept.registry_changed(db.session())  # every process asks for the partners afresh
     return partner, secret
 
 
-def _authenticate(partner_name: str, timestamp: str, given: str, body: bytes) -> PaymentPartner:
-    partner = db.session.scalar(select(PaymentPartner).where(
-        PaymentPartner.name == partner_name, PaymentPartner.active,
-        PaymentPartner.kind == PartnerKind.SIGNED))
-    if partner is None or not hmac.compare_digest(signature(partner.secret, timestamp, body), given):
+def _partner(name: str) -> tuple[int, str] | None:
+    """The active partner's id and secret, kept a short while per process (a partner's
+    change forgets them everywhere, like a registry change)."""
+
+    def ask() -> tuple[int, str] | None:
+        row = db.session.execute(
+            select(PaymentPartner.id, PaymentPartner.secret)
+            .where(PaymentPartner.name == name, PaymentPartner.active,
+                   PaymentPartner.kind == PartnerKind.SIGNED)
+        ).first()
+        return tuple(row) if row else None
+
+    seconds = float(current_app.config.get("PAYMENT_PARTNER_CACHE_SECONDS", 60))
+    return _partners.get((str(db.engine.url), name), ask, seconds=seconds)
+
+
+def _authenticate(partner_name: str, timestamp: str, given: str, body: bytes) -> int:
+    partner = _partner(partner_name)
+    if partner is None or not hmac.compare_digest(signature(partner[1], timestamp, body), given):
         raise WebhookRejected(401, "bad partner or signature")
     try:
         sent = int(timestamp)
@@ -79,30 +101,82 @@ def _authenticate(partner_name: str, timestamp: str, given: str, body: bytes) ->
         raise WebhookRejected(401, "bad timestamp") from None
     if abs(time.time() - sent) > int(current_app.config["PAYMENT_WEBHOOK_MAX_SKEW_SECONDS"]):
         raise WebhookRejected(401, "timestamp outside the accepted window (replay?)")
-    return partner
+    return partner[0]
 
 
-def _parse(body: bytes) -> dict:
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number (amount must be a whole number of VND)")
+
+
+def _json(body: bytes) -> Any:
     try:
-        data = json.loads(body)
-        transaction_id = str(data["transaction_id"]).strip()
-        account_number = str(data["account_number"]).strip()
-        amount = int(data["amount"])
-        paid_at = datetime.fromisoformat(str(data["paid_at"]))
-    except (ValueError, KeyError, TypeError) as error:
-        raise WebhookRejected(400, f"bad notification: {error}") from None
+        return json.loads(body, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as error:
+        raise WebhookRejected(400, f"body is not JSON: {error}") from None
+
+
+def _amount(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise NoticeRefused("amount must be a whole number of VND")
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        raise NoticeRefused("amount must be a whole number of VND")
+    if isinstance(value, str):
+        if not value.strip().isdigit():
+            raise NoticeRefused("amount must be a whole number of VND")
+        value = value.strip()
+    amount = int(value)
+    if not 0 <= amount <= MAX_AMOUNT:
+        raise NoticeRefused(f"amount must be between 0 and {MAX_AMOUNT} VND")
+    return amount
+
+
+def _paid_at(value: Any) -> datetime:
+    try:
+        paid_at = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise NoticeRefused("paid_at must be an ISO 8601 time with an offset") from None
     if paid_at.tzinfo is None:
-        raise WebhookRejected(400, "paid_at needs a time zone offset")
-    if not transaction_id or len(transaction_id) > 64 or not account_number.isdigit() or amount < 0:
-        raise WebhookRejected(400, "bad transaction_id, account_number or amount")
-    bank_bin = str(data.get("bank_bin") or "").strip()
+        raise NoticeRefused("paid_at needs a time zone offset")
+    config = current_app.config
+    days, skew = int(config["PAYMENT_MAX_AGE_DAYS"]), int(config["PAYMENT_WEBHOOK_MAX_SKEW_SECONDS"])
+    now = utcnow()
+    if not now - timedelta(days=days) <= paid_at <= now + timedelta(seconds=skew):
+        raise NoticeRefused(f"paid_at must be within the last {days} days and not in the future")
+    return paid_at.astimezone(UTC)
+
+
+def _fields(data: Any) -> dict:
+    """A notice's checked fields (without its stall), or ``NoticeRefused``."""
+    if not isinstance(data, dict):
+        raise NoticeRefused("a notice is a JSON object")
+    missing = [k for k in ("transaction_id", "account_number", "amount", "paid_at") if k not in data]
+    if missing:
+        raise NoticeRefused("missing: " + ", ".join(missing))
+    transaction_id = str(data["transaction_id"]).strip()
+    account_number = str(data["account_number"]).strip()
+    if not transaction_id or len(transaction_id) > 64:
+        raise NoticeRefused("transaction_id must have 1 to 64 characters")
+    if not account_number.isdigit() or len(account_number) > 19:
+        raise NoticeRefused("account_number must be 1 to 19 digits")
     return {
         "transaction_id": transaction_id,
-        "account_number": account_number[:19],
-        "bank_bin": bank_bin[:6],
-        "amount": amount,
-        "paid_at": paid_at.astimezone(UTC),
+        "account_number": account_number,
+        "bank_bin": str(data.get("bank_bin") or "").strip()[:6],
+        "amount": _amount(data["amount"]),
+        "paid_at": _paid_at(data["paid_at"]),
     }
+
+
+def _notices(checked: list[dict]) -> list[Notice]:
+    """The checked notices with the stall each pays, found in one query (an account that pays
+    no single stall leaves the notice quarantined)."""
+    matches = match_payments(_payee_key(f) for f in checked)
+    return [Notice(**f, stall_id=matches[_payee_key(f)].stall_id, reason=matches[_payee_key(f)].reason)
+            for f in checked]
+
+
+def _payee_key(fields: dict) -> tuple[str | None, str, date]:
+    return fields["bank_bin"] or None, fields["account_number"], local_day(fields["paid_at"])
 
 
 def receive_payment_notification(
@@ -114,8 +188,12 @@ def receive_payment_notification(
     payment goes to the stall whose payee the account was on the day it was paid; an account
     that was no single stall's payee that day is quarantined for the board with the reason.
     """
-    partner = _authenticate(partner_name, timestamp, given_signature, body)
-    return record_notice(partner, _parse(body))
+    partner_id = _authenticate(partner_name, timestamp, given_signature, body)
+    try:
+        checked = _fields(_json(body))
+    except NoticeRefused as refusal:
+        raise WebhookRejected(400, f"bad notification: {refusal}") from None
+    return record_notices(partner_id, _notices([checked]))[0]
 
 
 def record_notice(partner: PaymentPartner, data: dict) -> Outcome:
@@ -125,43 +203,38 @@ def record_notice(partner: PaymentPartner, data: dict) -> Outcome:
     makes the notice count once), ``account_number``, ``bank_bin`` (may be empty),
     ``amount`` and ``paid_at`` (aware). Every partner kind comes through here.
     """
-    existing = _find(partner.id, data["transaction_id"])
-    if existing is not None:
-        return Outcome(existing.id, existing.status, duplicate=True)
-    match = match_payment(data["bank_bin"] or None, data["account_number"], local_day(data["paid_at"]))
-    notification = PaymentNotification(
-        partner_id=partner.id,
-        stall_id=match.stall_id,
-        status=NotificationStatus.APPLIED if match.stall_id else NotificationStatus.QUARANTINED,
-        reason=match.reason,
-        **data,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(notification)
-            db.session.flush()
-    except IntegrityError:  # the same transaction arrived at another worker just now
-        existing = _find(partner.id, data["transaction_id"])
-        return Outcome(existing.id, existing.status, duplicate=True)
-    if notification.stall_id is not None:
-        _apply(notification)
-    return Outcome(notification.id, notification.status, duplicate=False)
+    return record_notices(partner.id, _notices([data]))[0]
 
 
-def _find(partner_id: int, transaction_id: str) -> PaymentNotification | None:
-    return db.session.scalar(
-        select(PaymentNotification).where(
-            PaymentNotification.partner_id == partner_id,
-            PaymentNotification.transaction_id == transaction_id,
-        )
-    )
-
-
-def _apply(notification: PaymentNotification) -> None:
-    add_payments(
-        notification.stall_id, local_day(notification.paid_at), ActivitySource.WEBHOOK, 1,
-        notification.amount,
-    )
+def receive_payment_batch(
+    partner_name: str, timestamp: str, given_signature: str, body: bytes
+) -> list[dict]:
+    """Check and record a batch ``{"notices": [...]}``; one answer per notice, in order:
+    recorded (``applied`` or ``quarantined``, ``duplicate`` when already stored) or
+    ``rejected`` with the reason. Flushes, the caller commits."""
+    partner_id = _authenticate(partner_name, timestamp, given_signature, body)
+    data = _json(body)
+    items = data.get("notices") if isinstance(data, dict) else None
+    most = int(current_app.config["PAYMENT_BATCH_MAX"])
+    if not isinstance(items, list) or not 1 <= len(items) <= most:
+        raise WebhookRejected(400, f"the body must be {{\"notices\": [...]}} with 1 to {most} notices")
+    checked: list[dict] = []
+    answers: list[dict] = []
+    for item in items:
+        try:
+            checked.append(_fields(item))
+            answers.append({})
+        except NoticeRefused as refusal:
+            tid = item.get("transaction_id") if isinstance(item, dict) else None
+            answers.append({"transaction_id": tid, "status": "rejected", "detail": str(refusal)})
+    outcomes = iter(record_notices(partner_id, _notices(checked)) if checked else ())
+    fields = iter(checked)
+    for answer in answers:
+        if not answer:
+            outcome = next(outcomes)
+            answer.update(transaction_id=next(fields)["transaction_id"], id=outcome.notification_id,
+                          status=outcome.status.value, duplicate=outcome.duplicate)
+    return answers
 
 
 def quarantined() -> list[PaymentNotification]:
@@ -187,6 +260,7 @@ def resolve_notification(notification: PaymentNotification, stall: Stall | None,
     else:
         notification.stall_id = stall.id
         notification.status = NotificationStatus.APPLIED
-        _apply(notification)
+        add_payments(stall.id, local_day(notification.paid_at), ActivitySource.WEBHOOK, 1,
+                     notification.amount)
     db.session.flush()
 

@@ -7,7 +7,10 @@ the two is measured on one clock, so a phone whose clock is wrong still gives th
 """
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
@@ -22,6 +25,23 @@ CLOCK_SKEW = timedelta(minutes=5)
 DEFAULT_QUEUE_DAYS = 14
 
 WRONG_AUTHOR = _l("Bản ghi này do một người dùng khác tạo trên máy: chỉ người đó gửi được.")
+
+
+T = TypeVar("T")
+
+
+def stored_by_the_other(lookup: Callable[[], T | None], waits: int = 20) -> T | None:
+    """After a write lost a race with the same record: the row the other request stored.
+
+    SQLite may answer "locked" before the other request's commit is visible, so the row is
+    looked for again for a moment (about a second) before concluding that nothing was stored.
+    """
+    for _attempt in range(waits):
+        row = lookup()
+        if row is not None:
+            return row
+        time.sleep(0.05)
+    return lookup()
 
 
 def queue_days() -> int:

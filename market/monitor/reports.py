@@ -5,40 +5,72 @@ Columns (header row, any order): ``account_number``, ``date`` (dd/mm/yyyy or yyy
 same days' figures, so it changes nothing.
 
 Each row goes to the stall whose payee the account was on the row's day
-(``registry_lookup.match_payment``); rows of several accounts of one stall on one day (the day
+(``registry_lookup.match_payments``); rows of several accounts of one stall on one day (the day
 its account changed) add up. A row that matches no stall is kept aside with its reason
 (``UnmatchedReportRow``) and never stops the other rows; a row that cannot be read does.
+
+The file is read as a stream, ``CHUNK`` rows at a time: each chunk's accounts are looked up
+together and, when importing, its rows written at once, so a report of a million rows needs
+memory for a chunk and two small keys per row (to find an account and day, or a stall and day,
+given twice), not for the file. The caller commits only when every row was right, and rolls
+back otherwise.
 """
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import IO
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from market.extensions import db
 from market.models import UnmatchedReportRow
-from market.monitor.activity import set_day
+from market.models.evidence import ActivitySource
+from market.monitor.activity import add_payments, set_day
 from market.monitor.registry_lookup import match_payments
 
 REQUIRED = ("account_number", "date", "count", "amount")
-CHUNK = 1000
+CHUNK = 2000
+SHOWN = 1000  # errors and unmatched rows listed; the counts cover them all
 
 
 @dataclass
 class ReportCheck:
-    """The outcome of a dry run: rows ready to import and errors by row number."""
+    """The outcome: how many rows went to a stall (written, when importing), the rows that
+    matched none (the first ``SHOWN``) and the errors by row number (the first ``SHOWN``)."""
 
-    rows: list[dict] = field(default_factory=list)
+    count: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    error_count: int = 0
     unmatched: list[dict] = field(default_factory=list)
+    unmatched_count: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.error_count
+
+    def refuse(self, line: int, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < SHOWN:
+            self.errors.append((line, message))
+
+    def set_aside(self, row: dict) -> None:
+        self.unmatched_count += 1
+        if len(self.unmatched) < SHOWN:
+            self.unmatched.append(row)
+
+
+@dataclass
+class _Seen:
+    """Keys of the rows read so far, as small ints: an account and day given twice is an
+    error; a stall and day reached again (through another account) adds up."""
+
+    accounts: dict[int, int] = field(default_factory=dict)  # hash of (BIN, account, day) → line
+    stall_days: set[int] = field(default_factory=set)
 
 
 def _day(text: str) -> date:
@@ -57,62 +89,96 @@ def _whole(text: str) -> int:
     return value
 
 
-def check_report(content: bytes | str) -> ReportCheck:
-    """Read and check every row (a dry run: nothing is written)."""
-    check = ReportCheck()
-    try:
-        text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
-    except UnicodeDecodeError:
-        check.errors.append((1, _("Tệp không phải CSV dạng văn bản UTF-8.")))
-        return check
+def _text(content: bytes | str | IO[bytes]) -> IO[str]:
+    if isinstance(content, str):
+        return io.StringIO(content, newline="")
+    binary = io.BytesIO(content) if isinstance(content, bytes) else content
     # newline="" lets the csv module handle line breaks inside quoted fields itself.
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    return io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+
+
+def check_report(content: bytes | str | IO[bytes], *, write: bool = False,
+                 progress: Callable[[int], None] | None = None) -> ReportCheck:
+    """Read and check every row; with ``write``, also write each chunk of right rows (and the
+    unmatched ones) as long as no row was wrong (flushes; the caller commits only when
+    ``ok``). ``progress`` is told the number of rows read after each chunk."""
+    check = ReportCheck()
+    reader = csv.DictReader(_text(content))
+    try:
+        header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    except UnicodeDecodeError:
+        check.refuse(1, _("Tệp không phải CSV dạng văn bản UTF-8."))
+        return check
     missing = [name for name in REQUIRED if name not in header]
     if missing:
-        check.errors.append((1, _("Thiếu cột: %(columns)s.", columns=", ".join(missing))))
+        check.refuse(1, _("Thiếu cột: %(columns)s.", columns=", ".join(missing)))
         return check
     reader.fieldnames = header
-    read: list[dict] = []
-    seen: dict[tuple[str, str, date], int] = {}
+    seen = _Seen()
+    chunk: list[tuple[int, dict]] = []
+    line = 1
     try:
         for line, raw in enumerate(reader, start=2):
-            row = {k: (v or "").strip() for k, v in raw.items() if k}
-            error, parsed = _check_row(row)
-            if error:
-                check.errors.append((line, error))
-                continue
-            key = (parsed["bank_bin"], parsed["account_number"], parsed["day"])
-            if key in seen:
-                check.errors.append(
-                    (line, _("Trùng tài khoản và ngày với dòng %(line)d.", line=seen[key]))
-                )
-                continue
-            seen[key] = line
-            read.append(parsed)
+            chunk.append((line, {k: (v or "").strip() for k, v in raw.items() if k}))
+            if len(chunk) == CHUNK:
+                _check_chunk(chunk, check, seen, write)
+                chunk = []
+                if progress:
+                    progress(line - 1)
+        _check_chunk(chunk, check, seen, write)
+        if progress:
+            progress(line - 1)
     except csv.Error as error:  # e.g. a field longer than the csv module accepts
-        check.errors.append((reader.line_num, _("Tệp CSV hỏng: %(reason)s.", reason=str(error))))
-    if not check.errors:
-        _match(read, check)
+        check.refuse(reader.line_num, _("Tệp CSV hỏng: %(reason)s.", reason=str(error)))
+    except UnicodeDecodeError:
+        check.refuse(reader.line_num, _("Tệp không phải CSV dạng văn bản UTF-8."))
     return check
 
 
-def _match(read: list[dict], check: ReportCheck) -> None:
-    """Each row to its stall of the day; rows matching none set aside with the reason."""
-    matches = match_payments((row["bank_bin"] or None, row["account_number"], row["day"])
-                             for row in read)
-    by_stall_day: dict[tuple[int, date], dict] = {}
-    for row in read:
-        match = matches[(row["bank_bin"] or None, row["account_number"], row["day"])]
-        if match.stall_id is None:
-            check.unmatched.append(dict(row, reason=match.reason))
+def _check_chunk(chunk: list[tuple[int, dict]], check: ReportCheck, seen: _Seen,
+                 write: bool) -> None:
+    parsed = []
+    for line, row in chunk:
+        error, values = _check_row(row)
+        if error:
+            check.refuse(line, error)
             continue
-        total = by_stall_day.setdefault(
-            (match.stall_id, row["day"]),
-            {"stall_id": match.stall_id, "day": row["day"], "payments": 0, "amount": 0})
-        total["payments"] += row["payments"]
-        total["amount"] += row["amount"]
-    check.rows = list(by_stall_day.values())
+        key = hash((values["bank_bin"], values["account_number"], values["day"].toordinal()))
+        if key in seen.accounts:
+            check.refuse(line, _("Trùng tài khoản và ngày với dòng %(line)d.",
+                                 line=seen.accounts[key]))
+            continue
+        seen.accounts[key] = line
+        parsed.append(values)
+    matches = match_payments((v["bank_bin"] or None, v["account_number"], v["day"]) for v in parsed)
+    days: dict[tuple[int, date], dict] = {}  # this chunk's stall-days, summed
+    again: list[dict] = []  # stall-days written by an earlier chunk: added to them
+    unmatched = []
+    for values in parsed:
+        match = matches[(values["bank_bin"] or None, values["account_number"], values["day"])]
+        if match.stall_id is None:
+            row = dict(values, reason=match.reason)
+            check.set_aside(row)
+            unmatched.append(row)
+            continue
+        check.count += 1
+        stall_day = match.stall_id * 4_000_000 + values["day"].toordinal()
+        figures = {"stall_id": match.stall_id, "day": values["day"],
+                   "payments": values["payments"], "amount": values["amount"]}
+        if stall_day in seen.stall_days and (match.stall_id, values["day"]) not in days:
+            again.append(figures)
+            continue
+        seen.stall_days.add(stall_day)
+        total = days.setdefault((match.stall_id, values["day"]), dict(figures, payments=0, amount=0))
+        total["payments"] += values["payments"]
+        total["amount"] += values["amount"]
+    if write and check.ok:
+        set_day(list(days.values()))
+        for figures in again:
+            add_payments(figures["stall_id"], figures["day"], ActivitySource.REPORT,
+                         figures["payments"], figures["amount"])
+        db.session.add_all(UnmatchedReportRow(**row) for row in unmatched)
+        db.session.flush()
 
 
 def _check_row(row: dict) -> tuple[str | None, dict]:
@@ -131,16 +197,11 @@ def _check_row(row: dict) -> tuple[str | None, dict]:
                   "day": day, "payments": payments, "amount": amount}
 
 
-def import_report(content: bytes | str) -> ReportCheck:
-    """Check, then write every row, or nothing when any row cannot be read; rows that match
-    no stall are kept aside. Flushes only."""
-    check = check_report(content)
-    if check.ok:
-        for start in range(0, len(check.rows), CHUNK):
-            set_day(check.rows[start:start + CHUNK])
-        db.session.add_all(UnmatchedReportRow(**row) for row in check.unmatched)
-        db.session.flush()
-    return check
+def import_report(content: bytes | str | IO[bytes],
+                  progress: Callable[[int], None] | None = None) -> ReportCheck:
+    """Check and write every row that goes to a stall, and keep aside those that match none;
+    the caller commits when ``ok``, else rolls back (all or nothing). Flushes only."""
+    return check_report(content, write=True, progress=progress)
 
 
 def unmatched_report_rows() -> list[UnmatchedReportRow]:

@@ -67,6 +67,7 @@ def _save_inspection(stall: Stall, form: InspectionForm) -> tuple[Inspection, bo
     # A reason belongs to a "no" only: one picked before the answer changed is not part of it.
     said_no = answer == QrUse.NO
     photo = form.photo.data.read() if form.photo.data else None
+    received = utcnow()
     try:
         inspection = record_inspection(
             stall,
@@ -78,19 +79,22 @@ def _save_inspection(stall: Stall, form: InspectionForm) -> tuple[Inspection, bo
             reason=NonUseReason(form.reason.data) if said_no and form.reason.data else None,
             reason_text=(form.reason_text.data or "") if said_no else "",
             note=form.note.data or "",
-            at=phone.observed_time(form.observed_at.data, form.sent_at.data, utcnow()),
+            at=phone.observed_time(form.observed_at.data, form.sent_at.data, received),
             client_uuid=form.client_uuid.data or None,
+            received=received,
         )
         db.session.commit()
     # The same record arriving twice at once: the other request stored it (SQLite may answer
     # "locked" rather than a unique violation when the other commit came first).
     except (IntegrityError, OperationalError):
         db.session.rollback()
-        stored = stored_inspection(form.client_uuid.data)
+        stored = phone.stored_by_the_other(lambda: stored_inspection(form.client_uuid.data))
         if stored is None:
             raise
         return stored, False
-    return inspection, True
+    # Another request may have stored the same record between the check above and this one:
+    # then the service hands back that row, received at another moment.
+    return inspection, inspection.received_at == received
 
 
 def _inspection_message(inspection: Inspection, created: bool) -> tuple[str, str]:
@@ -211,15 +215,16 @@ def import_activity():
     form = ReportForm()
     check = None
     if form.validate_on_submit() and form.report.data:
-        content = form.report.data.read()
+        content = form.report.data.stream
         check = import_report(content) if form.confirm.data else check_report(content)
         if form.confirm.data and check.ok:
             db.session.commit()
-            flash(_("Đã nhập %(n)d dòng.", n=len(check.rows)), "info")
-            if check.unmatched:
+            flash(_("Đã nhập %(n)d dòng.", n=check.count), "info")
+            if check.unmatched_count:
                 flash(_("%(n)d dòng không khớp gian hàng nào, xem trang Thanh toán chưa khớp.",
-                        n=len(check.unmatched)), "warning")
+                        n=check.unmatched_count), "warning")
             return redirect(url_for("monitor.import_activity"))
+        db.session.rollback()
     status = 400 if check is not None and not check.ok else 200
     return render_template("monitor/import_activity.html", form=form, check=check), status
 

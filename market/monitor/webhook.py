@@ -1,27 +1,47 @@
-"""Payment webhooks (no session, no CSRF): the app's signed format and the providers' own."""
+"""Payment webhooks (no session, no CSRF): the app's signed format, one notice
+(``/payments``) or up to ``PAYMENT_BATCH_MAX`` (``/payments/batch``), and the providers' own
+(``/partners/<id>``)."""
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from market.extensions import db
 from market.monitor.partners import receive_partner_notices
-from market.monitor.payments import WebhookRejected, receive_payment_notification
+from market.monitor.payments import (
+    WebhookRejected,
+    receive_payment_batch,
+    receive_payment_notification,
+)
 
 bp = Blueprint("payment_webhooks", __name__, url_prefix="/api/v1/webhooks")
 
 
-@bp.post("/payments")
-def payments():
+def _signed_answer(receive: Callable[[str, str, str, bytes], Any],
+                   answer: Callable[[Any], dict]) -> ResponseReturnValue:
+    """``receive`` the signed request and commit, or roll back and say why it was refused."""
     try:
-        outcome = receive_payment_notification(
-            request.headers.get("X-Partner", ""),
-            request.headers.get("X-Timestamp", ""),
-            request.headers.get("X-Signature", ""),
-            request.get_data(),
-        )
+        received = receive(request.headers.get("X-Partner", ""),
+                           request.headers.get("X-Timestamp", ""),
+                           request.headers.get("X-Signature", ""), request.get_data())
     except WebhookRejected as refusal:
         db.session.rollback()
         return jsonify(status=refusal.status, detail=refusal.message), refusal.status
     db.session.commit()
-    return jsonify(id=outcome.notification_id, status=outcome.status.value, duplicate=outcome.duplicate)
+    return jsonify(answer(received))
+
+
+@bp.post("/payments")
+def payments():
+    return _signed_answer(receive_payment_notification, lambda outcome: {
+        "id": outcome.notification_id, "status": outcome.status.value,
+        "duplicate": outcome.duplicate})
+
+
+@bp.post("/payments/batch")
+def payment_batch():
+    return _signed_answer(receive_payment_batch, lambda answers: {"results": answers})
 
 
 @bp.post("/partners/<int:partner_id>")

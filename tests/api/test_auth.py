@@ -107,9 +107,29 @@ def test_rate_limit_answers_429_with_retry_after(client, rate_limit):
     assert refused.get_json()["type"].endswith("rate-limited")
 
 
-def test_the_rate_limit_counts_each_token_apart(client, rate_limit):
-    first, second = bearer(make_user(Role.ADMIN)), bearer(make_user(Role.ADMIN))
-    rate_limit(1)
-    assert client.get("/api/v1/markets", headers=first).status_code == 200
-    assert client.get("/api/v1/markets", headers=first).status_code == 429
-    assert client.get("/api/v1/markets", headers=second).status_code == 200
+def test_the_rate_limit_counts_each_user_not_each_token(client, rate_limit):
+    user = make_user(Role.ADMIN)
+    tokens = [bearer(user, f"khóa {number}") for number in range(3)]
+    other = bearer(make_user(Role.ADMIN))
+    rate_limit(2)
+    statuses = [client.get("/api/v1/markets", headers=headers).status_code for headers in tokens]
+    assert statuses == [200, 200, 429]
+    assert client.get("/api/v1/markets", headers=other).status_code == 200
+
+
+def test_the_rate_limit_holds_across_applications_sharing_redis(redis_app):
+    from market import create_app
+
+    redis_app.config["API_RATE_LIMIT"] = 3
+    other_node = create_app({**redis_app.config, "DATABASE_URL":
+                             redis_app.config["SQLALCHEMY_DATABASE_URI"]})
+    with redis_app.app_context():
+        headers = bearer(make_user(Role.ADMIN))
+        first = [redis_app.test_client().get("/api/v1/markets", headers=headers).status_code
+                 for _ in range(2)]
+    with other_node.app_context():
+        second = [other_node.test_client().get("/api/v1/markets", headers=headers).status_code
+                  for _ in range(2)]
+    assert first + second == [200, 200, 200, 429]
+
+

@@ -177,7 +177,7 @@ def test_an_old_account_paid_after_the_change_is_not_the_stall_s_any_more():
     new.created_at = old.retired_at = changed
     db.session.flush()
     check = import_report(f"account_number,date,count,amount\n{old.account_number},19/11/2026,2,1\n")
-    assert check.ok and not check.rows
+    assert check.ok and check.count == 0
     assert check.unmatched[0]["reason"] == Unmatched.NO_PAYEE
 
 

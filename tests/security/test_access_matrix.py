@@ -26,7 +26,8 @@ PUBLIC_ENDPOINTS = {
 # Not protected by the CSRF token, by design: a browser's cookie cannot make them act.
 CSRF_EXEMPT_PREFIXES = ("api.",)  # a bearer token in the Authorization header, never the cookie
 # A partner's HMAC signature or API key, never the cookie.
-CSRF_EXEMPT_ENDPOINTS = {"payment_webhooks.payments", "payment_webhooks.partner_notices"}
+CSRF_EXEMPT_ENDPOINTS = {"payment_webhooks.payments", "payment_webhooks.payment_batch",
+                         "payment_webhooks.partner_notices"}
 CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 
 

@@ -1,0 +1,284 @@
+#!/usr/bin/env python
+"""Benchmark of payment-notice ingestion under gunicorn on PostgreSQL, side by side in one run:
+
+- ``/healthz`` on the same server (the baseline of a request);
+- one signed notice per request (``POST /api/v1/webhooks/payments``);
+- signed batches of 1,000 notices (``POST /api/v1/webhooks/payments/batch``), against a bare
+  psycopg ``INSERT ... ON CONFLICT DO NOTHING`` of the same number of rows of the same shape
+  into the same table, 1,000 rows a statement, one commit per statement;
+- the dashboard read alone, then while one partner floods the server with batches.
+
+    .venv/bin/python scripts/bench_ingest.py [--database-url postgresql+psycopg://.../bench_ingest]
+        [--workers 2] [--threads 4] [--seconds 8] [--runs 3] [--stalls 10000]
+
+The database is created, migrated and filled with ``--stalls`` stalls of the load-data
+generator when it has none; a partner, an administrator and the day's snapshots are added.
+Every notice pays a registered account, so each is applied (counted in its stall's day).
+Interleaved run by run; medians of the runs, printed as Markdown tables.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "lib"))
+import httpbench
+
+ROOT = httpbench.ROOT
+sys.path.insert(0, str(ROOT))
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_ingest"
+PARTNER = "bench-ingest-bank"
+ADMIN = "bench-ingest"
+BATCH = 1000
+BARE = "bare psycopg INSERT … ON CONFLICT DO NOTHING"
+
+
+def prepare(database_url: str, stalls: int) -> dict:
+    """Data, partner secret, an administrator's password and the registered account numbers."""
+    httpbench.ensure_database(database_url)
+    httpbench.flask(database_url, "db", "upgrade")
+    httpbench.flask(database_url, "load-banks")
+    from sqlalchemy import func, select
+
+    from market import create_app
+    from market.extensions import db
+    from market.jobs.runs import run_job
+    from market.models import BankAccount, PaymentPartner, Role, Stall, User
+    from market.models.adoption import JobKind
+    from market.monitor.clock import local_today
+    from market.monitor.payments import add_partner
+
+    app = create_app({"DATABASE_URL": database_url})
+    with app.app_context():
+        if not db.session.scalar(select(func.count()).select_from(Stall)):
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_load_data.py"),
+                            "--database-url", database_url, "--markets", str(stalls // 200),
+                            "--stalls-per-market", "200", "--quiet"], check=True, cwd=ROOT)
+            run_job(JobKind.FULL, local_today(), "bench")
+        partner = db.session.scalar(select(PaymentPartner).where(PaymentPartner.name == PARTNER))
+        secret = partner.secret if partner else add_partner(PARTNER)[1]
+        admin = db.session.scalar(select(User).where(User.username == ADMIN))
+        if admin is None:
+            admin = User(username=ADMIN, full_name="Benchmark", role=Role.ADMIN)
+            db.session.add(admin)
+        password = uuid.uuid4().hex
+        admin.set_password(password)
+        numbers = list(db.session.scalars(
+            select(BankAccount.account_number).where(BankAccount.retired_at.is_(None)).limit(5000)))
+        db.session.commit()
+        partner_id = db.session.scalar(select(PaymentPartner.id).where(PaymentPartner.name == PARTNER))
+    return {"secret": secret, "password": password, "numbers": numbers, "partner_id": partner_id}
+
+
+class Notices:
+    """Fresh notices (unique transaction ids) paying registered accounts, paid an hour ago."""
+
+    def __init__(self, numbers: list[str]) -> None:
+        self.numbers = numbers
+        self.run = uuid.uuid4().hex[:10]
+        self.count = 0
+        self.lock = threading.Lock()
+        self.paid_at = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+
+    def take(self, n: int) -> list[dict]:
+        with self.lock:
+            start, self.count = self.count, self.count + n
+        return [{"transaction_id": f"{self.run}-{i}", "account_number": random.choice(self.numbers),
+                 "amount": 10_000 + i % 90_000, "paid_at": self.paid_at}
+                for i in range(start, start + n)]
+
+
+def signed(secret: str, body: bytes) -> dict:
+    from market.monitor.payments import signature
+
+    timestamp = str(int(time.time()))
+    return {"X-Partner": PARTNER, "X-Timestamp": timestamp, "Content-Type": "application/json",
+            "X-Signature": signature(secret, timestamp, body)}
+
+
+def post_loop(port: int, secret: str, notices: Notices, per_request: int, threads: int,
+              seconds: float, stop: threading.Event | None = None,
+              rate: float = 0) -> tuple[float, int, int]:
+    """Signed notices from ``threads`` keep-alive clients for ``seconds`` (or until ``stop``),
+    at ``rate`` notices/s in all (0: as fast as the server answers); (elapsed seconds, notices
+    acknowledged, failed requests)."""
+    path = "/api/v1/webhooks/payments" + ("/batch" if per_request > 1 else "")
+    done, failed, lock = [0], [0], threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client() -> None:
+        conn = http.client.HTTPConnection(httpbench.HOST, port, timeout=120)
+        every = per_request * threads / rate if rate else 0
+        due = time.monotonic()
+        while time.monotonic() < deadline and not (stop and stop.is_set()):
+            if every:
+                time.sleep(max(0.0, due - time.monotonic()))
+                due += every
+            items = notices.take(per_request)
+            body = json.dumps({"notices": items} if per_request > 1 else items[0]).encode()
+            try:
+                conn.request("POST", path, body=body, headers=signed(secret, body))
+                response = conn.getresponse()
+                answer = json.loads(response.read())
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException, ValueError):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection(httpbench.HOST, port, timeout=120)
+            if ok and per_request > 1:
+                good = sum(1 for a in answer["results"] if a["status"] == "applied")
+                ok = good == per_request
+            with lock:
+                if ok:
+                    done[0] += per_request
+                else:
+                    failed[0] += 1
+        conn.close()
+
+    started = time.monotonic()
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return time.monotonic() - started, done[0], failed[0]
+
+
+def flood_into(result: dict, port: int, secret: str, notices: Notices, seconds: float,
+               stop: threading.Event, rate: float) -> None:
+    """One partner sending batches until ``stop``, at ``rate`` notices/s (0: back to back);
+    a thread's target."""
+    result["result"] = post_loop(port, secret, notices, BATCH, 1, seconds, stop, rate)
+
+
+def bare_insert(database_url: str, partner_id: int, notices: Notices, rows: int) -> float:
+    """Rows per second of a bare psycopg INSERT ... ON CONFLICT DO NOTHING, 1,000 a statement,
+    each statement committed."""
+    import psycopg
+    from sqlalchemy import make_url
+
+    url = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    placeholders = ",".join(["(%s,%s,%s,'',%s,%s,now(),NULL,'quarantined')"] * BATCH)
+    sql = ("INSERT INTO payment_notification (partner_id, transaction_id, account_number, bank_bin,"
+           " amount, paid_at, received_at, stall_id, status) VALUES " + placeholders
+           + " ON CONFLICT (partner_id, transaction_id) DO NOTHING")
+    with psycopg.connect(url) as connection:
+        started = time.perf_counter()
+        for _ in range(rows // BATCH):
+            values = []
+            for n in notices.take(BATCH):
+                values += [partner_id, n["transaction_id"], n["account_number"], n["amount"],
+                           n["paid_at"]]
+            connection.execute(sql, values)
+            connection.commit()
+        return (rows // BATCH) * BATCH / (time.perf_counter() - started)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4, help="client threads = server threads")
+    parser.add_argument("--seconds", type=float, default=8.0, help="per measure per run")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--stalls", type=int, default=10_000)
+    parser.add_argument("--flood-rate", type=float, default=1000,
+                        help="notices/s of the paced flood (a province's morning peak is about "
+                             "100-200/s for 100,000 stalls)")
+    args = parser.parse_args(argv)
+
+    setup = prepare(args.database_url, args.stalls)
+    notices = Notices(setup["numbers"])
+    port = httpbench.free_port()
+    server = httpbench.start_server(args.database_url, port, args.workers, threads=args.threads,
+                                    keep_alive=30, env={"MARKET_SECRET_KEY": "bench-ingest"})
+    rates: dict[str, list[float]] = {k: [] for k in (
+        "healthz", "single", "batch", "bare", "dashboard", "dashboard_flood", "flood",
+        "dashboard_paced", "paced")}
+    errors = 0
+    try:
+        cookie = httpbench.sign_in(port, ADMIN, setup["password"])
+        dashboard = {"Cookie": cookie}
+        httpbench.drive(port, "/healthz", {}, args.threads, 1.0, 500)  # warm-up
+        httpbench.drive(port, "/dashboard/", dashboard, args.threads, 1.0, 200)
+        post_loop(port, setup["secret"], notices, 1, args.threads, 1.0)
+        for _run in range(args.runs):
+            health = httpbench.drive(port, "/healthz", {}, args.threads, args.seconds, 10**7)
+            rates["healthz"].append(health.rate)
+            seconds, done, failed = post_loop(port, setup["secret"], notices, 1, args.threads,
+                                              args.seconds)
+            rates["single"].append(done / seconds)
+            seconds, done, failed_batch = post_loop(port, setup["secret"], notices, BATCH,
+                                                    args.threads, args.seconds)
+            rates["batch"].append(done / seconds)
+            rates["bare"].append(bare_insert(args.database_url, setup["partner_id"], notices,
+                                             max(BATCH, int(done))))
+            alone = httpbench.drive(port, "/dashboard/", dashboard, args.threads, args.seconds,
+                                    10**7)
+            rates["dashboard"].append(alone.rate)
+            for name, rate in (("flood", 0), ("paced", args.flood_rate)):
+                stop, flood = threading.Event(), {}
+                flooder = threading.Thread(target=flood_into, args=(
+                    flood, port, setup["secret"], notices, args.seconds * 3, stop, rate))
+                flooder.start()
+                time.sleep(0.5)
+                during = httpbench.drive(port, "/dashboard/", dashboard, args.threads,
+                                         args.seconds, 10**7)
+                stop.set()
+                flooder.join()
+                rates[f"dashboard_{name}"].append(during.rate)
+                seconds, done, failed_flood = flood["result"]
+                rates[name].append(done / seconds)
+                errors += failed_flood + during.errors
+            errors += failed + failed_batch + health.errors + alone.errors
+    finally:
+        httpbench.stop_server(server)
+
+    median = {k: statistics.median(v) for k, v in rates.items()}
+    load = os.getloadavg()[0]
+    print(f"gunicorn {args.workers} workers × {args.threads} threads, {args.threads} client "
+          f"threads, {args.runs} runs of {args.seconds:g} s, {len(setup['numbers']):,} accounts; "
+          f"load average {load:.1f}; failed requests {errors}\n")
+    print("| measure | rate (median) | compared with | ratio | target | met |")
+    print("|---|---:|---|---:|---|---|")
+    rows = [
+        ("`/healthz`", f"{median['healthz']:,.0f} req/s", "", None, "", ""),
+        ("one notice per request", f"{median['single']:,.0f} notices/s", "`/healthz`",
+         median["single"] / median["healthz"], "≥ 40 %", 0.40),
+        ("batches of 1,000", f"{median['batch']:,.0f} notices/s", BARE,
+         median["batch"] / median["bare"], "≥ 50 % and ≥ 5,000/s", 0.50),
+        ("bare psycopg INSERT", f"{median['bare']:,.0f} rows/s", "", None, "", ""),
+        ("dashboard alone", f"{median['dashboard']:,.1f} req/s", "", None, "", ""),
+        ("dashboard during a flood of batches at full speed",
+         f"{median['dashboard_flood']:,.1f} req/s", "dashboard alone",
+         median["dashboard_flood"] / median["dashboard"], "≥ 80 %", 0.80),
+        ("that flood (1 partner, batches back to back)", f"{median['flood']:,.0f} notices/s",
+         "", None, "", ""),
+        (f"dashboard during a flood of {args.flood_rate:,.0f} notices/s",
+         f"{median['dashboard_paced']:,.1f} req/s", "dashboard alone",
+         median["dashboard_paced"] / median["dashboard"], "≥ 80 %", 0.80),
+        ("that flood (1 partner, batches)", f"{median['paced']:,.0f} notices/s", "", None,
+         "", ""),
+    ]
+    for name, rate, against, ratio, target, needed in rows:
+        met = "" if ratio is None else ("yes" if ratio >= needed else "no")
+        if name == "batches of 1,000" and median["batch"] < 5000:
+            met = "no"
+        print(f"| {name} | {rate} | {against} | {'' if ratio is None else f'{ratio:.0%}'} | "
+              f"{target} | {met} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
