@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from market import audit
 from market.extensions import db
-from market.models import Stall, VendorLink, utcnow
+from market.models import Stall, VendorLink
+from market.registry.services.vendors import revoke_links
 
 TOKEN_BYTES = 24  # 32 URL-safe characters: far beyond guessing
 
@@ -34,11 +35,7 @@ def create_link(stall: Stall) -> tuple[VendorLink, str]:
 
 def revoke_link(link: VendorLink) -> VendorLink:
     """The link stops working at once; the row stays for the audit."""
-    if link.revoked_at is None:
-        link.revoked_at = utcnow()
-        db.session.flush()
-        audit.record("retire", "vendor_link", link.id, market_id=link.stall.market_id,
-                     old={"revoked_at": None}, new={"revoked_at": link.revoked_at.isoformat()})
+    revoke_links([link])
     return link
 
 

@@ -7,7 +7,7 @@ from market.models.adoption import (
 )
 from market.models.api import ApiToken, IdempotentRequest
 from market.models.audit import AuditEvent
-from market.models.banking import AccountKind, AccountSource, Bank, BankAccount
+from market.models.banking import AccountKind, AccountSource, Bank, BankAccount, Payee
 from market.models.base import Base, utcnow
 from market.models.evidence import (
     Alert,
@@ -48,6 +48,7 @@ __all__ = [
     "JobRun",
     "LoginFailure",
     "Market",
+    "Payee",
     "PaymentActivity",
     "PaymentNotification",
     "PaymentPartner",
