@@ -6,11 +6,11 @@ import secrets
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from market import audit
 from market.extensions import db
-from market.models import Stall, VendorLink
+from market.models import Stall, Tenancy, VendorLink
 from market.registry.services.vendors import revoke_links
 
 TOKEN_BYTES = 24  # 32 URL-safe characters: far beyond guessing
@@ -25,7 +25,10 @@ def create_link(stall: Stall) -> tuple[VendorLink, str]:
     token = secrets.token_urlsafe(TOKEN_BYTES)
     creator = current_user.id if has_request_context() and current_user.is_authenticated \
         else None
-    link = VendorLink(stall_id=stall.id, token_hash=token_hash(token), created_by_id=creator)
+    tenancy = db.session.scalar(select(Tenancy.id).where(Tenancy.stall_id == stall.id,
+                                                          Tenancy.end_on.is_(None)))
+    link = VendorLink(stall_id=stall.id, tenancy_id=tenancy, token_hash=token_hash(token),
+                      created_by_id=creator)
     db.session.add(link)
     db.session.flush()
     audit.record("create", "vendor_link", link.id, market_id=stall.market_id,
@@ -40,10 +43,12 @@ def revoke_link(link: VendorLink) -> VendorLink:
 
 
 def active_link(token: str) -> VendorLink | None:
-    """The unrevoked link with this token, or None (the same answer for every failure)."""
+    """The unrevoked link with this token whose tenancy is still open, or None (the same
+    answer for every failure)."""
     if not token or len(token) > 100:
         return None
     return db.session.scalar(
-        select(VendorLink).where(VendorLink.token_hash == token_hash(token),
-                                 VendorLink.revoked_at.is_(None))
+        select(VendorLink).outerjoin(Tenancy, Tenancy.id == VendorLink.tenancy_id)
+        .where(VendorLink.token_hash == token_hash(token), VendorLink.revoked_at.is_(None),
+               or_(VendorLink.tenancy_id.is_(None), Tenancy.end_on.is_(None)))
     )

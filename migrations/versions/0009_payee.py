@@ -57,6 +57,15 @@ def upgrade():
         " WHERE t.end_on IS NULL"
     )
 
+    with op.batch_alter_table('vendor_link', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('tenancy_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_vendor_link_tenancy_id_tenancy'), 'tenancy', ['tenancy_id'], ['id'])
+    # A link made before this belongs to the stall's tenant of today.
+    op.execute(
+        "UPDATE vendor_link SET tenancy_id = (SELECT t.id FROM tenancy t"
+        " WHERE t.stall_id = vendor_link.stall_id AND t.end_on IS NULL)"
+    )
+
     with op.batch_alter_table('bank_account', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_bank_account_approved_by_id_user'), type_='foreignkey')
         batch_op.drop_column('approved_via')
@@ -74,6 +83,10 @@ def downgrade():
         "UPDATE bank_account SET approved_via = 'waiting' WHERE id IN (SELECT bank_account_id"
         " FROM payee WHERE ended_at IS NULL AND NOT first AND confirmed_at IS NULL)"
     )
+
+    with op.batch_alter_table('vendor_link', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_vendor_link_tenancy_id_tenancy'), type_='foreignkey')
+        batch_op.drop_column('tenancy_id')
 
     with op.batch_alter_table('payee', schema=None) as batch_op:
         batch_op.drop_index('uq_payee_open_per_stall', sqlite_where=sa.text('ended_at IS NULL'), postgresql_where=sa.text('ended_at IS NULL'))

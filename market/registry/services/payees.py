@@ -119,8 +119,10 @@ def may_confirm(payee: Payee, *, user: User | None = None,
     if payee.printable or payee.ended_at is not None:
         return False
     if link is not None:
-        # Two unknown people (the command line) are not known to be two.
+        # The link's own tenant, and not the maker's link. Two unknown people (the command
+        # line) are not known to be two.
         return (link.revoked_at is None and link.stall_id == payee.stall_id
+                and link.tenancy_id == payee.tenancy_id
                 and link.created_by_id != payee.made_by_id)
     if user is None or not user.is_authenticated or user.id == payee.made_by_id:
         return False
