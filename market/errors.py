@@ -1,9 +1,15 @@
 """Error pages: a database that is down gives a 503 page, never a traceback."""
+from typing import Any
+
 from flask import Flask, g, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from market.api.problems import http_problem, problem_response
 from market.extensions import db
+
+API_PREFIX = "/api/v1/"
 
 
 def wants_json() -> bool:
@@ -11,12 +17,29 @@ def wants_json() -> bool:
 
 
 def render_error(status: int, title: str, message: str = ""):
+    """The error page; under the API (unknown addresses, 405, 413, 500 included) an RFC 9457
+    problem body."""
+    if request.path.startswith(API_PREFIX):
+        return problem_response(http_problem(status, title, message))
     if wants_json():
         return jsonify(status=status, title=title, detail=message), status
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+class BoundedJSON(DefaultJSONProvider):
+    """JSON bodies nested past the parser's recursion are refused as bad JSON (a 400), not a
+    crash."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
 def init_app(app: Flask) -> None:
+    app.json = BoundedJSON(app)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return render_error(error.code or 500, error.name, error.description or "")

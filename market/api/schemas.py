@@ -11,12 +11,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from market.ids import MAX_ID
 from market.models import AdoptionStep, GoodsCategory, StallStatus, UnitLevel
 from market.models.banking import AccountKind
 from market.models.evidence import NonUseReason, QrUse, ScanResult
 from market.models.signs import SignFormat
 
-MAX_ID = 2**31 - 1
 # Ids beyond a 32-bit integer would reach the database as an overflow, not a 404.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 

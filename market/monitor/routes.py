@@ -47,6 +47,7 @@ from market.monitor.forms import (
 from market.monitor.inspections import record_inspection, stored_inspection
 from market.monitor.ladder import step_of
 from market.monitor.payments import quarantined, resolve_notification
+from market.monitor.quarantine_scope import visible_notifications
 from market.monitor.reports import check_report, import_report
 from market.monitor.targets import (
     SETTINGS,
@@ -159,13 +160,17 @@ def close(alert_id: int):
 @bp.get("/quarantine")
 @requires(Action.EDIT_REGISTRY)
 def quarantine():
-    return render_template("monitor/quarantine.html", notifications=quarantined(), form=ResolveForm())
+    return render_template("monitor/quarantine.html",
+                           notifications=quarantined(visible_notifications(current_user)),
+                           form=ResolveForm())
 
 
 @bp.post("/quarantine/<int:notification_id>")
 @requires(Action.EDIT_REGISTRY)
 def resolve(notification_id: int):
-    notification = db.session.get(PaymentNotification, notification_id) or abort(404)
+    notification = db.session.scalar(select(PaymentNotification).where(
+        PaymentNotification.id == notification_id,
+        visible_notifications(current_user))) or abort(404)
     form = ResolveForm()
     stall = None
     if not form.dismiss.data:

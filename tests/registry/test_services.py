@@ -2,7 +2,14 @@
 from datetime import date
 
 import pytest
-from factories import make_account, make_commune, make_market, make_stall, make_vendor
+from factories import (
+    make_account,
+    make_commune,
+    make_market,
+    make_stall,
+    make_user,
+    make_vendor,
+)
 from sqlalchemy import select
 
 from market.extensions import db
@@ -11,6 +18,7 @@ from market.models import (
     BankAccount,
     GoodsCategory,
     Payee,
+    Role,
     Sign,
     SignFormat,
     Stall,
@@ -123,11 +131,18 @@ def test_changing_the_account_keeps_the_old_version_and_supersedes_its_signs():
     assert event.market_id == stall.market_id
 
 
-def test_accounts_elsewhere_finds_other_vendors_with_the_same_current_account():
-    lan, hoa = make_vendor("Lan"), make_vendor("Hoa")
+def test_accounts_elsewhere_names_only_vendors_of_markets_the_user_sees():
+    mine, theirs = make_market(), make_market("Chợ Khác")
+    lan, hoa, mai = (make_vendor(name, stall=make_stall(market))
+                     for name, market in (("Lan", mine), ("Hoa", mine), ("Mai", theirs)))
     make_account(lan, account_number="123456789")
-    assert services.accounts_elsewhere("970436", "123 456 789", exclude_vendor_id=hoa.id) == [lan]
-    assert services.accounts_elsewhere("970436", "123456789", exclude_vendor_id=lan.id) == []
+    make_account(mai, account_number="123456789")
+    board = make_user(Role.BOARD, markets=[mine])
+    assert services.accounts_elsewhere("970436", "123 456 789", board,
+                                       exclude_vendor_id=hoa.id) == ([lan], 1)
+    assert services.accounts_elsewhere("970436", "123456789", make_user(Role.ADMIN),
+                                       exclude_vendor_id=lan.id) == ([mai], 0)
+    assert services.accounts_elsewhere("970436", "999", board) == ([], 0)
 
 
 def stall_values(code: str, **values) -> dict:

@@ -44,7 +44,7 @@ def payee_changes(market_id: int):
     changes = payees.pending_changes(market)
     form = Form()
     if request.method == "POST" and form.validate_on_submit():
-        chosen = {int(value) for value in request.form.getlist("payee") if value.isdigit()}
+        chosen = {int(value) for value in request.form.getlist("payee") if value.isascii() and value.isdigit()}
         done, refused = 0, []
         for change in changes:
             if change.id not in chosen:

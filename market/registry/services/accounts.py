@@ -9,13 +9,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from market import audit
+from market.auth.access import market_scope
 from market.extensions import db
 from market.models import (
     AccountKind,
     AccountSource,
     Bank,
     BankAccount,
+    Market,
     Sign,
+    Stall,
+    Tenancy,
+    User,
     Vendor,
     utcnow,
 )
@@ -187,9 +192,10 @@ def _last_versions(vendor_ids: list[int]) -> dict[int, int]:
     return {vendor_id: version for vendor_id, version in rows}
 
 
-def accounts_elsewhere(bank_bin: str, account_number: str,
-                       exclude_vendor_id: int | None = None) -> list[Vendor]:
-    """Other vendors whose current account is this one (to warn before registering it)."""
+def accounts_elsewhere(bank_bin: str, account_number: str, user: User,
+                       exclude_vendor_id: int | None = None) -> tuple[list[Vendor], int]:
+    """Other vendors whose current account is this one (to warn before registering it): those
+    trading in markets ``user`` may see, and how many more elsewhere (never named)."""
     query = (
         select(Vendor).join(BankAccount, BankAccount.vendor_id == Vendor.id)
         .where(BankAccount.bank_bin == bank_bin,
@@ -199,4 +205,13 @@ def accounts_elsewhere(bank_bin: str, account_number: str,
     )
     if exclude_vendor_id is not None:
         query = query.where(Vendor.id != exclude_vendor_id)
-    return list(db.session.scalars(query))
+    vendors = list(db.session.scalars(query))
+    if not vendors:
+        return [], 0
+    seen = set(db.session.scalars(
+        select(Tenancy.vendor_id).join(Stall, Stall.id == Tenancy.stall_id)
+        .join(Market, Market.id == Stall.market_id)
+        .where(Tenancy.vendor_id.in_([vendor.id for vendor in vendors]),
+               Tenancy.end_on.is_(None), market_scope(user))))
+    named = [vendor for vendor in vendors if vendor.id in seen]
+    return named, len(vendors) - len(named)
