@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from market.auth.access import Action, requires, stall_or_404
+from market.downloads import content_disposition
 from market.extensions import db
 from market.links import bp, services
 from market.links.forms import PrintForm, SelfReportForm
@@ -66,7 +67,7 @@ def vendor_sign(token: str):
     db.session.commit()
     filename = f"bien-qr-{link.stall.market.code}-{link.stall.code}.pdf"
     return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+                    headers={"Content-Disposition": content_disposition(filename, inline=True)})
 
 
 @bp.post("/v/<token>/account/confirm")
