@@ -32,7 +32,7 @@ def approve_payee(stall_id: int):
         flash(str(error.message), "error")
         return redirect(url_for("registry.stall", stall_id=stall.id)), 303
     db.session.commit()
-    flash(_("Đã xác nhận tài khoản mới: có thể in biển QR."), "info")
+    flash(_("Đã duyệt tài khoản mới: có thể in biển QR."), "info")
     return redirect(url_for("registry.stall", stall_id=stall.id))
 
 
