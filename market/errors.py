@@ -6,7 +6,6 @@ from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from market.api.problems import http_problem, problem_response
 from market.extensions import db
 
 API_PREFIX = "/api/v1/"
@@ -20,6 +19,9 @@ def render_error(status: int, title: str, message: str = ""):
     """The error page; under the API (unknown addresses, 405, 413, 500 included) an RFC 9457
     problem body."""
     if request.path.startswith(API_PREFIX):
+        # Imported here: the API's modules import the registry's, which use this module.
+        from market.api.problems import http_problem, problem_response
+
         return problem_response(http_problem(status, title, message))
     if wants_json():
         return jsonify(status=status, title=title, detail=message), status
