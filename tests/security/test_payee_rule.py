@@ -144,7 +144,6 @@ class PayeeRule(RuleBasedStateMachine):
             person.sign_in()
         self.stalls = {stall.code: StallModel(stall.id) for stall in stalls}
         self.links: list[Link] = []
-        self.seen: dict[tuple[str, str], tuple[str, tuple | None]] = {}
         # Day one: board A registers the first tenants, and one first account.
         for code in STALLS:
             self.act("board_a", lambda code=code: self.web_tenant("board_a", code))
@@ -294,27 +293,37 @@ class PayeeRule(RuleBasedStateMachine):
         if seen is not None and seen[0] == link.tenancy and model.makers.get(seen) != link.issuer:
             model.confirmed.add(seen)
 
-    @rule(actor=st.sampled_from(PEOPLE), code=st.sampled_from(STALLS))
-    def open_stall_page(self, actor, code):
-        """Someone reads the stall page (and what change it offers to approve)."""
+    def stall_page(self, actor: str, code: str) -> tuple[str, tuple | None]:
+        """What a person's stall page offers to approve, and the payee it was for."""
         page = self.people[actor].client.get(f"/stalls/{self.stalls[code].id}")
-        self.seen[actor, code] = (offered_payee(page.get_data(as_text=True)),
-                                  self.stalls[code].current)
+        return offered_payee(page.get_data(as_text=True)), self.stalls[code].current
 
-    @rule(actor=st.sampled_from(PEOPLE), code=st.sampled_from(STALLS), stale=st.booleans())
-    def approve(self, actor, code, stale):
-        """Approve from the page as loaded now, or (stale) as loaded earlier, before whatever
-        changed since."""
+    def credit(self, actor: str, code: str, seen: tuple | None) -> None:
+        """An approval counts for what the person saw, if the rule lets them give it."""
         model = self.stalls[code]
-        if stale and (actor, code) in self.seen:
-            payee, seen = self.seen[actor, code]
-        else:  # what the page offers, or (forged) the pending payee it does not offer
-            self.open_stall_page(actor, code)
-            payee, seen = self.seen[actor, code]
-            payee = payee or pending_payee_id(model.id)
-        self.people[actor].post(f"/stalls/{model.id}/account/approve", {"payee": payee})
         if seen is not None and actor in CONFIRMERS and model.makers.get(seen) != actor:
             model.confirmed.add(seen)
+
+    @rule(actor=st.sampled_from(PEOPLE), code=st.sampled_from(STALLS))
+    def approve(self, actor, code):
+        """Approve what the page shows now (a forged form names the pending payee the page
+        does not offer)."""
+        payee, seen = self.stall_page(actor, code)
+        model = self.stalls[code]
+        self.people[actor].post(f"/stalls/{model.id}/account/approve",
+                                {"payee": payee or pending_payee_id(model.id)})
+        self.credit(actor, code, seen)
+
+    @rule(actor=st.sampled_from(PEOPLE), maker=st.sampled_from(MAKERS),
+          code=st.sampled_from(STALLS), path=st.sampled_from(("web", "api")))
+    def approve_a_stale_page(self, actor, maker, code, path):
+        """A stale approval: the page is opened, someone changes the account again, then the
+        form of the page opened before is sent."""
+        payee, seen = self.stall_page(actor, code)
+        self.change_account(maker, code, path, send_link=False)
+        self.people[actor].post(f"/stalls/{self.stalls[code].id}/account/approve",
+                                {"payee": payee})
+        self.credit(actor, code, seen)
 
     @rule(actor=st.sampled_from(("board_a", "board_b", "team", "admin")),
           code=st.sampled_from(STALLS))
