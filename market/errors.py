@@ -3,7 +3,7 @@ from typing import Any
 
 from flask import Flask, g, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from market.extensions import db
@@ -45,6 +45,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return render_error(error.code or 500, error.name, error.description or "")
+
+    @app.errorhandler(DataError)
+    def data_refused(error: DataError):
+        """Data the database cannot hold (a NUL in text, a number past its integers) is the
+        request's fault: a 400, not the 503 of a database that is down."""
+        db.session.rollback()
+        return render_error(400, "Bad Request", "data")
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
