@@ -16,6 +16,7 @@ from market.monitor.self_reports import record_self_report
 from market.registry.errors import RegistryError
 from market.registry.forms import ConfirmPayeeForm
 from market.registry.services import payees
+from market.registry.services.vendors import current_tenancy
 from market.signs.selection import StallForSign
 from market.signs.services import SignUnavailable, plan_signs, render_stall_sign
 from market.vietqr.render import render_svg
@@ -111,6 +112,9 @@ def vendor_report(token: str):
 @requires(Action.EDIT_REGISTRY)
 def create(stall_id: int):
     stall = stall_or_404(stall_id, Action.EDIT_REGISTRY)
+    if current_tenancy(stall) is None:  # a link belongs to a tenant: none to give it to
+        flash(_("Gian hàng chưa có hộ kinh doanh: hãy ghi nhận người thuê trước."), "error")
+        return redirect(url_for("registry.stall", stall_id=stall.id))
     link, token = services.create_link(stall)
     db.session.commit()
     url = url_for("links.vendor", token=token, _external=True)

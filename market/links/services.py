@@ -6,7 +6,7 @@ import secrets
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from market import audit
 from market.extensions import db
@@ -48,7 +48,7 @@ def active_link(token: str) -> VendorLink | None:
     if not token or len(token) > 100:
         return None
     return db.session.scalar(
-        select(VendorLink).outerjoin(Tenancy, Tenancy.id == VendorLink.tenancy_id)
+        select(VendorLink).join(Tenancy, Tenancy.id == VendorLink.tenancy_id)
         .where(VendorLink.token_hash == token_hash(token), VendorLink.revoked_at.is_(None),
-               or_(VendorLink.tenancy_id.is_(None), Tenancy.end_on.is_(None)))
+               Tenancy.end_on.is_(None))
     )
