@@ -1,7 +1,7 @@
 """payee: who a stall's signs pay, confirmed by a second person
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-02 11:40:00
 
 """
@@ -12,8 +12,8 @@ import market.models.base  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0010'
-down_revision = '0009'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
