@@ -21,6 +21,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from market.config import configure
 
     configure(app, config)
+    from market import ids
+
+    ids.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)

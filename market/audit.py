@@ -48,7 +48,7 @@ def record(
     The actor is the signed-in user when there is one; otherwise ``actor_label`` says who
     acted ("vendor link", "scheduler", "cli").
     """
-    event = AuditEvent(**_columns(_actor_id(), actor_label, action, entity, entity_id,
+    event = AuditEvent(**_columns(actor_id(), actor_label, action, entity, entity_id,
                                   market_id, old, new))
     kept.registry_changed(db.session())
     db.session.add(event)
@@ -60,9 +60,9 @@ def record_all(events: Iterable[dict[str, Any]], *, actor_label: str = "") -> No
     """``record`` for many events in one INSERT, each event given as ``record``'s keyword
     arguments (``action``, ``entity``, ``entity_id``, and ``market_id``, ``old``, ``new`` when
     they apply); the same rows as one ``record`` each, without an object or a flush each."""
-    actor_id = _actor_id()
+    actor = actor_id()
     rows = [
-        _columns(actor_id, actor_label, event["action"], event["entity"], event["entity_id"],
+        _columns(actor, actor_label, event["action"], event["entity"], event["entity_id"],
                  event.get("market_id"), event.get("old"), event.get("new"))
         for event in events
     ]
@@ -71,7 +71,8 @@ def record_all(events: Iterable[dict[str, Any]], *, actor_label: str = "") -> No
         db.session.execute(insert(AuditEvent), rows)
 
 
-def _actor_id() -> int | None:
+def actor_id() -> int | None:
+    """The signed-in user acting now, if any."""
     if has_request_context() and current_user.is_authenticated:
         return current_user.id
     return None

@@ -1,9 +1,14 @@
 """Error pages: a database that is down gives a 503 page, never a traceback."""
+from typing import Any
+
 from flask import Flask, g, jsonify, render_template, request
-from sqlalchemy.exc import DBAPIError, OperationalError
+from flask.json.provider import DefaultJSONProvider
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from market.extensions import db
+
+API_PREFIX = "/api/v1/"
 
 
 def wants_json() -> bool:
@@ -11,15 +16,42 @@ def wants_json() -> bool:
 
 
 def render_error(status: int, title: str, message: str = ""):
+    """The error page; under the API (unknown addresses, 405, 413, 500 included) an RFC 9457
+    problem body."""
+    if request.path.startswith(API_PREFIX):
+        # Imported here: the API's modules import the registry's, which use this module.
+        from market.api.problems import http_problem, problem_response
+
+        return problem_response(http_problem(status, title, message))
     if wants_json():
         return jsonify(status=status, title=title, detail=message), status
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+class BoundedJSON(DefaultJSONProvider):
+    """JSON bodies nested past the parser's recursion are refused as bad JSON (a 400), not a
+    crash."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
 def init_app(app: Flask) -> None:
+    app.json = BoundedJSON(app)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return render_error(error.code or 500, error.name, error.description or "")
+
+    @app.errorhandler(DataError)
+    def data_refused(error: DataError):
+        """Data the database cannot hold (a NUL in text, a number past its integers) is the
+        request's fault: a 400, not the 503 of a database that is down."""
+        db.session.rollback()
+        return render_error(400, "Bad Request", "data")
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)

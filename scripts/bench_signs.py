@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade
 from pypdf import PdfReader
+from sqlalchemy import select
 from weasyprint import CSS, HTML
 
 from market import create_app
@@ -55,6 +56,7 @@ from market.models import (
     UnitLevel,
     Vendor,
 )
+from market.registry.services import payees
 from market.signs.pdf import collector_tuned_for_printing, url_fetcher
 from market.signs.selection import plan_signs
 from market.signs.services import print_market_signs, render_stall_sign, sign_qr_svg
@@ -95,6 +97,8 @@ def build_market(app, stalls: int) -> int:
                             account_number=f"{1000000000 + i * 7919}",
                             holder_name=name.upper()),
             ])
+        db.session.flush()
+        payees.refresh(db.session.scalars(select(Stall.id).where(Stall.market_id == market.id)).all())
         db.session.commit()
         return market.id
 

@@ -54,6 +54,8 @@ COLUMNS = {
     "tenancy": ("id", "stall_id", "vendor_id", "start_on"),
     "bank_account": ("id", "vendor_id", "version", "bank_bin", "account_number", "holder_name",
                      "kind", "source", "created_at"),
+    # Each account is its stall's first payee, so the load data's signs can be printed.
+    "payee": ("id", "stall_id", "tenancy_id", "bank_account_id", "first", "made_at"),
 }
 REGISTRY = tuple(COLUMNS)
 PROVINCES = (
@@ -389,7 +391,7 @@ def registry_batch(load: Load, first: int, count: int) -> Batch:
 def add_stalls(load: Load, batch: Batch, market_id: int, adoption: float) -> None:
     """One market's stalls; the hot loop of the generator, so it keeps to local names."""
     rng, stamp, people = load.rng, load.stamp, load.people
-    stalls, vendors, tenancies, accounts = (batch.rows[name] for name in REGISTRY[2:])
+    stalls, vendors, tenancies, accounts, payees = (batch.rows[name] for name in REGISTRY[2:])
     stall_id, vendor_id, account_id = (load.next_id[name] for name in ("stall", "vendor", "bank_account"))
     for code, zone, row, number, goods in load.floor_plan:
         category, shop_words = rng.choice(goods)
@@ -409,12 +411,14 @@ def add_stalls(load: Load, batch: Batch, market_id: int, adoption: float) -> Non
             if registered:
                 bank_bin, number_ = bank_account(rng)
                 accounts.append((account_id, vendor_id, 1, bank_bin, number_, holder, "account", "typed", stamp))
+                payees.append((account_id, stall_id, vendor_id, account_id, True, stamp))
                 account_id += 1
             vendor_id += 1
         else:
             batch.stalls.append((stall_id, status, None))
         stall_id += 1
-    load.next_id.update(stall=stall_id, vendor=vendor_id, tenancy=vendor_id, bank_account=account_id)
+    load.next_id.update(stall=stall_id, vendor=vendor_id, tenancy=vendor_id, bank_account=account_id,
+                        payee=account_id)
 
 
 def floor_plan(stalls: int) -> list[tuple]:

@@ -12,14 +12,24 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Enum, Select, String, and_, select, type_coerce
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Enum,
+    Select,
+    String,
+    and_,
+    func,
+    select,
+    type_coerce,
+)
 
 from market.api import schemas
 from market.api.scope import hide_account_number, hide_contact
 from market.auth.access import sees_full_account_numbers, sees_vendor_contact
 from market.extensions import db
-from market.models import AdoptionSnapshot, BankAccount, Stall, Tenancy, Vendor
-from market.registry.services.accounts import WAITING
+from market.models import AdoptionSnapshot, BankAccount, Payee, Stall, Tenancy, Vendor
+from market.registry.services import payees
 
 Body = dict[str, Any]
 
@@ -49,10 +59,18 @@ def field_names(columns: Sequence[ColumnElement[Any]]) -> tuple[str, ...]:
 
 STALL_COLUMNS = shown_columns(Stall, schemas.StallOut)
 VENDOR_COLUMNS = shown_columns(Vendor, schemas.VendorOut)
-# IS NOT DISTINCT FROM rather than =: false, not NULL, for the accounts that never waited.
-AWAITING_APPROVAL = BankAccount.approved_via.is_not_distinct_from(WAITING)
-ACCOUNT_COLUMNS = shown_columns(BankAccount, schemas.AccountOut,
-                                {"awaiting_approval": AWAITING_APPROVAL})
+# A stall's account waits unless it is the stall's printable payee (``payees``, joined below).
+ACCOUNT_COLUMNS = shown_columns(BankAccount, schemas.AccountOut, {
+    "awaiting_approval": type_coerce(~payees.printable_clause(), Boolean),
+    "approved_at": Payee.confirmed_at})
+# An account on its own waits while a stall's open payee for it waits.
+PENDING_PAYEE = select(Payee.id).where(
+    Payee.bank_account_id == BankAccount.id, Payee.ended_at.is_(None), Payee.first.is_(False),
+    Payee.confirmed_at.is_(None))
+ACCOUNT_ALONE_COLUMNS = shown_columns(BankAccount, schemas.AccountOut, {
+    "awaiting_approval": type_coerce(PENDING_PAYEE.exists(), Boolean),
+    "approved_at": select(func.max(Payee.confirmed_at))
+    .where(Payee.bank_account_id == BankAccount.id).scalar_subquery()})
 STALL_FIELDS, VENDOR_FIELDS, ACCOUNT_FIELDS = (
     field_names(columns) for columns in (STALL_COLUMNS, VENDOR_COLUMNS, ACCOUNT_COLUMNS))
 # Where the vendor's and the account's columns start in a row of STALL_DETAILS; the first of
@@ -67,6 +85,7 @@ STALL_DETAILS = (
     .outerjoin(Vendor, Vendor.id == Tenancy.vendor_id)
     .outerjoin(BankAccount, and_(BankAccount.vendor_id == Vendor.id,
                                  BankAccount.retired_at.is_(None)))
+    .outerjoin(Payee, payees.payee_join(Stall, Tenancy.id, BankAccount.id))
 )
 
 
@@ -96,9 +115,10 @@ def stalls_out(ids: Sequence[int] | Select) -> list[Body]:
 
 
 def account_out(account: BankAccount) -> Body:
-    """One account version as ``AccountOut`` shows it, read through the same columns as a
-    stall's account."""
-    row = db.session.execute(select(*ACCOUNT_COLUMNS).where(BankAccount.id == account.id)).one()
+    """One account version as ``AccountOut`` shows it, in the same fields as a stall's
+    account."""
+    row = db.session.execute(
+        select(*ACCOUNT_ALONE_COLUMNS).where(BankAccount.id == account.id)).one()
     values = dict(zip(ACCOUNT_FIELDS, row, strict=True))
     if not sees_full_account_numbers(current_user):
         hide_account_number(values, current_user)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from market.api import schemas
 from market.api.operations import operation
+from market.downloads import content_disposition
 from market.extensions import db
 from market.models import AdminUnit, AdoptionSnapshot, Market
 
@@ -76,4 +77,4 @@ def coverage_csv(query: schemas.CoverageQuery):
                          share(displayed, operating), share(active, operating)))
     filename = f"coverage-{query.month}.csv"
     return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})
+        "Content-Disposition": content_disposition(filename)})

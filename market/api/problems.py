@@ -79,6 +79,11 @@ def from_pydantic(error: ValidationError) -> ApiProblem:
 
 
 def from_http(error: HTTPException) -> ApiProblem:
+    return http_problem(error.code or 500, error.name)
+
+
+def http_problem(status: int, name: str, detail: object = "") -> ApiProblem:
+    """The problem of an HTTP error status (``name``: the title when it has none of ours)."""
     titles = {
         400: _l("Yêu cầu không hợp lệ"),
         401: _l("Chưa xác thực"),
@@ -87,9 +92,11 @@ def from_http(error: HTTPException) -> ApiProblem:
         405: _l("Phương thức không được hỗ trợ"),
         413: _l("Dữ liệu gửi lên quá lớn"),
         415: _l("Kiểu dữ liệu không được hỗ trợ"),
+        422: _l("Dữ liệu không hợp lệ"),
+        500: _l("Lỗi máy chủ"),
+        503: _l("Dịch vụ tạm thời không sẵn sàng"),
     }
-    status = error.code or 500
-    return ApiProblem(status, f"http-{status}", titles.get(status, error.name))
+    return ApiProblem(status, f"http-{status}", titles.get(status, name), detail)
 
 
 def bad_request(detail: object) -> ApiProblem:

@@ -12,7 +12,12 @@ from market.api.operations import operation
 from market.api.pagination import keyset_page, keyset_select, split_page
 from market.api.problems import validation_problem
 from market.api.scope import commune_or_404, vendor_or_404
-from market.auth.access import market_or_404, market_scope, stall_or_404
+from market.auth.access import (
+    market_or_404,
+    market_scope,
+    sees_full_account_numbers,
+    stall_or_404,
+)
 from market.extensions import db
 from market.models import AdminUnit, AdoptionSnapshot, Market, Sign, Stall
 from market.monitor.clock import local_today
@@ -73,7 +78,8 @@ def list_stalls(query: schemas.StallQuery):
     searched = stalls_with_tenants() if query.q.strip() else select(Stall).join(Stall.market)
     statement = filtered(
         searched.where(market_scope(current_user)).with_only_columns(Stall.id),
-        q=query.q, zone=query.zone, category=query.category or "", status=query.status or "",
+        by_account=sees_full_account_numbers(current_user), q=query.q, zone=query.zone,
+        category=query.category or "", status=query.status or "",
     )
     if query.market_id is not None:
         statement = statement.where(Stall.market_id == query.market_id)

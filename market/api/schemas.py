@@ -11,12 +11,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from market.ids import MAX_ID
 from market.models import AdoptionStep, GoodsCategory, StallStatus, UnitLevel
 from market.models.banking import AccountKind
 from market.models.evidence import NonUseReason, QrUse, ScanResult
 from market.models.signs import SignFormat
 
-MAX_ID = 2**31 - 1
 # Ids beyond a 32-bit integer would reach the database as an overflow, not a 404.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
@@ -67,9 +67,10 @@ class VendorOut(Out):
 class AccountOut(Out):
     """The current account version; the number is masked (•••• + last 4) for commune users.
 
-    A changed account (any version after the first) waits for a second person, another board
-    user, an administrator or the vendor through their link, before signs can be printed for
-    it."""
+    Any change of what a stall's sign pays after its first payee (a new version, a new tenant
+    with an account) waits for a person other than its maker: another board user, a commune
+    user of the area, an administrator, or the vendor through a link its maker did not issue;
+    until then no sign, QR code or vendor page encodes it."""
 
     id: int
     vendor_id: int
@@ -80,7 +81,7 @@ class AccountOut(Out):
     kind: AccountKind
     created_at: datetime
     awaiting_approval: bool = Field(
-        description="true while this changed account waits for its second approval")
+        description="true while this changed account waits for its second person's approval")
     approved_at: datetime | None = Field(
         description="when the change was approved; null while it waits, and for a first "
                     "account, which needs no approval")

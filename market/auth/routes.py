@@ -1,4 +1,6 @@
 import math
+import re
+from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -8,17 +10,25 @@ from market.auth import bp, throttle
 from market.auth.forms import LoginForm
 from market.auth.services import (
     authenticate,
+    end_sessions,
     remember_session_version,
     sign_out_everywhere,
 )
 from market.extensions import db
 from market.forms import Form
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
 
 def safe_next(target: str | None) -> str:
-    """Only follow a ``next`` that stays on this site."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    """Only follow a ``next`` that stays on this site. Browsers drop tabs and line breaks
+    from an address and read a backslash as ``/``, so ``/<tab>/host`` is ``//host``: read
+    it as they will."""
+    cleaned = CONTROL.sub("", target or "").replace("\\", "/")
+    parts = urlsplit(cleaned)
+    if cleaned.startswith("/") and not cleaned.startswith("//") \
+            and not parts.scheme and not parts.netloc:
+        return cleaned
     return url_for("home.index")
 
 
@@ -48,6 +58,8 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    end_sessions(current_user)
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")

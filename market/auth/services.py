@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from market import audit
 from market.extensions import db
-from market.models import User, utcnow
+from market.models import ApiToken, User, utcnow
 
 SESSION_VERSION_KEY = "_session_version"
 
@@ -43,13 +43,24 @@ def remember_session_version(user: User) -> None:
     session[SESSION_VERSION_KEY] = user.session_version
 
 
+def end_sessions(user: User) -> None:
+    """Every session of the user opened before now stops working, on the server: a copy of
+    a session cookie taken before is refused from then on (``load_user``)."""
+    user.session_version = (user.session_version or 1) + 1
+    db.session.flush()
+
+
 def end_all_sessions(user: User) -> None:
-    """Every session of the user opened before now stops working.
+    """Every session and every API token of the user stops working.
 
     Not audited here: deactivation and password resets call it inside their own audited
     change; ``sign_out_everywhere`` is the user's own request.
     """
-    user.session_version = (user.session_version or 1) + 1
+    end_sessions(user)
+    now = utcnow()
+    for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                          ApiToken.revoked_at.is_(None))):
+        token.revoked_at = now
     db.session.flush()
 
 

@@ -21,6 +21,7 @@ from market.models import (
 )
 from market.models.evidence import NotificationStatus
 from market.monitor.clock import day_end
+from market.monitor.quarantine_scope import notifications_of
 from market.registry.banks import WITHDRAWN
 
 LIMIT = 200
@@ -125,7 +126,8 @@ def markets_not_inspected(markets: Select, today: date) -> list[Market]:
 def quality_report(markets: Select, today: date) -> QualityReport:
     """Every check for the markets selected by ``markets`` (a SELECT of market ids)."""
     quarantined = db.session.scalar(
-        select(func.count()).where(PaymentNotification.status == NotificationStatus.QUARANTINED)
+        select(func.count()).where(PaymentNotification.status == NotificationStatus.QUARANTINED,
+                                   notifications_of(markets))
     )
     return QualityReport(
         shared_accounts(markets),

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from market.dashboard.figures import Row
 from market.dashboard.reports import AreaReport, rung_labels
+from market.downloads import xlsx_row
 
 DATE_FORMAT = "dd/mm/yyyy"
 SHARE_FORMAT = "0.0"
@@ -36,7 +37,7 @@ class ReportSheet:
 
     def __init__(self, sheet: Worksheet, report: AreaReport, header: list[str]) -> None:
         self.sheet = sheet
-        sheet.append([report.title])
+        sheet.append(xlsx_row(sheet, [report.title]))
         sheet["A1"].font = Font(bold=True, size=14)
         sheet.append([_("Số liệu ngày"), report.figures.day])
         sheet["B2"].number_format = DATE_FORMAT
@@ -51,11 +52,9 @@ class ReportSheet:
         sheet.oddHeader.center.text = report.title.replace("&", "&&")
 
     def append(self, values: Iterable) -> None:
-        self.sheet.append(list(values))
+        self.sheet.append(xlsx_row(self.sheet, values))  # text stays text, "=1+1" included
         for cell in self.sheet[self.sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text, even "=1+1" typed as a market name
-            elif isinstance(cell.value, date):
+            if isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT
             elif isinstance(cell.value, float):
                 cell.number_format = SHARE_FORMAT

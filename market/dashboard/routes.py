@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from flask import (
     Response,
+    abort,
     redirect,
     render_template,
     request,
@@ -38,6 +40,8 @@ from market.dashboard.reports import (
     trend_chart,
 )
 from market.dashboard.scope import breadcrumbs, home_unit, unit_or_404
+from market.downloads import content_disposition
+from market.ids import id_arg
 from market.models import AdoptionStep, StallStatus
 from market.monitor.clock import local_today
 
@@ -138,17 +142,24 @@ def quality():
                            mask=lambda number: mask_account(number, current_user))
 
 
+# The first month a report may be asked for: none of the registry is older.
+REPORT_FIRST_MONTH = date(2000, 1, 1)
+
+
 def _report_scope():
     """The area and month asked for (``unit``, ``month`` = YYYY-MM; default: the last closed)."""
-    unit_id = request.args.get("unit", type=int)
+    unit_id = id_arg("unit")
     unit = unit_or_404(unit_id) if unit_id else home_unit()
-    month = report_month(request.args.get("month"))
+    asked = request.args.get("month")
+    month = report_month(asked)
+    if asked and (month is None or not REPORT_FIRST_MONTH <= month <= local_today()):
+        abort(400, _("Tháng không hợp lệ: nhập theo dạng YYYY-MM, từ 01/2000 đến tháng này."))
     return area_report(current_user, unit, month, local_today()), unit
 
 
 def _attachment(body: bytes, mimetype: str, filename: str) -> Response:
     return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={"Content-Disposition": content_disposition(filename)})
 
 
 def _file_name(report, unit, extension: str) -> str:

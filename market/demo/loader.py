@@ -32,6 +32,7 @@ from market.models import (
     Vendor,
 )
 from market.registry.banks import sync_bank_directory
+from market.registry.services import payees
 from market.vietqr import holder_name
 
 SEED = 2025
@@ -137,6 +138,9 @@ def add_stalls(context: DemoContext) -> None:
             if spot.code not in present:
                 add_stall(market, stall_plan)
                 context.added["stalls"] += 1
+    db.session.flush()
+    # Each account on day one is its stall's first payee: the demo's signs can be printed.
+    payees.refresh(db.session.scalars(select(Stall.id)).all())
 
 
 def add_users(context: DemoContext) -> None:

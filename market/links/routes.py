@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from market.auth.access import Action, requires, stall_or_404
+from market.downloads import content_disposition
 from market.extensions import db
-from market.forms import Form
 from market.links import bp, services
 from market.links.forms import PrintForm, SelfReportForm
 from market.models import SignFormat, Stall, VendorLink
 from market.monitor.errors import EvidenceError
 from market.monitor.self_reports import record_self_report
 from market.registry.errors import RegistryError
-from market.registry.services.accounts import approve_account, may_approve
-from market.signs.selection import Obstacle, StallForSign
+from market.registry.forms import ConfirmPayeeForm
+from market.registry.services import payees
+from market.registry.services.vendors import current_tenancy
+from market.signs.selection import StallForSign
 from market.signs.services import SignUnavailable, plan_signs, render_stall_sign
 from market.vietqr.render import render_svg
 
@@ -38,12 +39,13 @@ def stall_entry(stall: Stall) -> StallForSign:
 
 def vendor_page(link: VendorLink, report_form: SelfReportForm | None = None, status: int = 200):
     entry = stall_entry(link.stall)
-    waiting = entry.account if entry.obstacle == Obstacle.AWAITING_APPROVAL else None
+    change = next(iter(payees.pending_changes(link.stall.market, [link.stall_id])), None)
     return render_template(
         "links/vendor.html", link=link, stall=link.stall, entry=None,
         qr_svg=None if entry.obstacle else render_svg(entry.payload, size_mm=60),
-        obstacle=entry.obstacle.label if entry.obstacle else None, waiting_account=waiting,
-        bank=entry.bank, print_form=PrintForm(formdata=None), confirm_form=Form(),
+        obstacle=entry.obstacle.label if entry.obstacle else None, change=change,
+        confirmable=change is not None and payees.may_confirm(change.payee, link=link),
+        print_form=PrintForm(formdata=None), confirm_form=ConfirmPayeeForm(formdata=None),
         report_form=report_form or SelfReportForm(formdata=None),
     ), status
 
@@ -66,42 +68,26 @@ def vendor_sign(token: str):
     db.session.commit()
     filename = f"bien-qr-{link.stall.market.code}-{link.stall.code}.pdf"
     return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+                    headers={"Content-Disposition": content_disposition(filename, inline=True)})
 
 
 @bp.post("/v/<token>/account/confirm")
 def vendor_confirm_account(token: str):
-    """The vendor confirms the new account the board registered: the second step."""
+    """The vendor confirms the new account shown on its page: the second person, unless the
+    link was issued by the maker of the change."""
     link = link_or_404(token)
-    entry = stall_entry(link.stall)
-    if not Form().validate_on_submit() or entry.obstacle != Obstacle.AWAITING_APPROVAL:
+    form = ConfirmPayeeForm()
+    if not form.validate_on_submit():
         return vendor_page(link, status=400)
-    approve_account(entry.account, via="vendor")
+    try:
+        payees.confirm(link.stall, form.payee.data, link=link)
+    except RegistryError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return vendor_page(link, status=409)
     db.session.commit()
     flash(_("Cảm ơn bạn! Tài khoản mới đã được xác nhận, biển QR mới có thể in."), "info")
     return redirect(url_for("links.vendor", token=token))
-
-
-@bp.post("/stalls/<int:stall_id>/account/approve")
-@requires(Action.CHANGE_ACCOUNT)
-def approve(stall_id: int):
-    """A second board user (or an admin) approves a changed account."""
-    stall = stall_or_404(stall_id, Action.CHANGE_ACCOUNT)
-    entry = stall_entry(stall)
-    if Form().validate_on_submit() and entry.obstacle == Obstacle.AWAITING_APPROVAL:
-        try:
-            approve_account(entry.account, by=current_user)
-        except RegistryError as error:
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Đã duyệt tài khoản mới: có thể in biển QR."), "info")
-    return redirect(url_for("registry.stall", stall_id=stall.id))
-
-
-@bp.app_template_global()
-def may_approve_account(account) -> bool:
-    return may_approve(account, current_user)
 
 
 @bp.post("/v/<token>/report")
@@ -126,6 +112,9 @@ def vendor_report(token: str):
 @requires(Action.EDIT_REGISTRY)
 def create(stall_id: int):
     stall = stall_or_404(stall_id, Action.EDIT_REGISTRY)
+    if current_tenancy(stall) is None:  # a link belongs to a tenant: none to give it to
+        flash(_("Gian hàng chưa có hộ kinh doanh: hãy ghi nhận người thuê trước."), "error")
+        return redirect(url_for("registry.stall", stall_id=stall.id))
     link, token = services.create_link(stall)
     db.session.commit()
     url = url_for("links.vendor", token=token, _external=True)

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from market import audit
 from market.extensions import db
-from market.models import Stall, VendorLink, utcnow
+from market.models import Stall, Tenancy, VendorLink
+from market.registry.services.vendors import revoke_links
 
 TOKEN_BYTES = 24  # 32 URL-safe characters: far beyond guessing
 
@@ -24,7 +25,10 @@ def create_link(stall: Stall) -> tuple[VendorLink, str]:
     token = secrets.token_urlsafe(TOKEN_BYTES)
     creator = current_user.id if has_request_context() and current_user.is_authenticated \
         else None
-    link = VendorLink(stall_id=stall.id, token_hash=token_hash(token), created_by_id=creator)
+    tenancy = db.session.scalar(select(Tenancy.id).where(Tenancy.stall_id == stall.id,
+                                                          Tenancy.end_on.is_(None)))
+    link = VendorLink(stall_id=stall.id, tenancy_id=tenancy, token_hash=token_hash(token),
+                      created_by_id=creator)
     db.session.add(link)
     db.session.flush()
     audit.record("create", "vendor_link", link.id, market_id=stall.market_id,
@@ -34,19 +38,17 @@ def create_link(stall: Stall) -> tuple[VendorLink, str]:
 
 def revoke_link(link: VendorLink) -> VendorLink:
     """The link stops working at once; the row stays for the audit."""
-    if link.revoked_at is None:
-        link.revoked_at = utcnow()
-        db.session.flush()
-        audit.record("retire", "vendor_link", link.id, market_id=link.stall.market_id,
-                     old={"revoked_at": None}, new={"revoked_at": link.revoked_at.isoformat()})
+    revoke_links([link])
     return link
 
 
 def active_link(token: str) -> VendorLink | None:
-    """The unrevoked link with this token, or None (the same answer for every failure)."""
+    """The unrevoked link with this token whose tenancy is still open, or None (the same
+    answer for every failure)."""
     if not token or len(token) > 100:
         return None
     return db.session.scalar(
-        select(VendorLink).where(VendorLink.token_hash == token_hash(token),
-                                 VendorLink.revoked_at.is_(None))
+        select(VendorLink).join(Tenancy, Tenancy.id == VendorLink.tenancy_id)
+        .where(VendorLink.token_hash == token_hash(token), VendorLink.revoked_at.is_(None),
+               Tenancy.end_on.is_(None))
     )

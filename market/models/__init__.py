@@ -8,7 +8,7 @@ from market.models.adoption import (
 )
 from market.models.api import ApiToken, IdempotentRequest
 from market.models.audit import AuditEvent
-from market.models.banking import AccountKind, AccountSource, Bank, BankAccount
+from market.models.banking import AccountKind, AccountSource, Bank, BankAccount, Payee
 from market.models.base import Base, utcnow
 from market.models.evidence import (
     Alert,
@@ -50,6 +50,7 @@ __all__ = [
     "JobRun",
     "LoginFailure",
     "Market",
+    "Payee",
     "PaymentActivity",
     "PaymentNotification",
     "PaymentPartner",

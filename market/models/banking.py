@@ -89,16 +89,9 @@ class BankAccount(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # A changed account waits for a second person (another board user, an admin or the
-    # vendor) before signs can be printed for it: approved_via is "waiting" until then, and
-    # says who cleared it after ("board", "vendor"). NULL: rows from before the rule.
-    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    approved_via: Mapped[str | None] = mapped_column(String(12))
 
     vendor: Mapped[Vendor] = relationship(back_populates="accounts")
     bank: Mapped[Bank] = relationship()
-    approved_by: Mapped[User | None] = relationship()
 
     @property
     def is_current(self) -> bool:
@@ -106,3 +99,50 @@ class BankAccount(db.Model):
 
     def __repr__(self) -> str:
         return f"<BankAccount v{self.version} of vendor {self.vendor_id}>"
+
+
+class Payee(db.Model):
+    """Who a stall's signs pay: one account version of the stall's tenant, for one tenancy.
+
+    Every change of what a stall's sign would encode (a new account version, a new tenant
+    with an account) opens a new row and ends the stall's previous one. A row may be printed
+    when it is the stall's first payee ever (``first``) or once someone other than its maker
+    confirmed it; the rule itself lives in ``market.registry.payee``.
+    """
+
+    __tablename__ = "payee"
+    __table_args__ = (
+        # One open payee per stall.
+        Index(
+            "uq_payee_open_per_stall",
+            "stall_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stall_id: Mapped[int] = mapped_column(ForeignKey("stall.id"), index=True)
+    tenancy_id: Mapped[int] = mapped_column(ForeignKey("tenancy.id"))
+    bank_account_id: Mapped[int] = mapped_column(ForeignKey("bank_account.id"), index=True)
+    first: Mapped[bool] = mapped_column(default=False)
+    made_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # "board", "commune", "admin" or "vendor" (through a link), with the person or the link.
+    confirmed_via: Mapped[str | None] = mapped_column(String(12))
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    confirmed_link_id: Mapped[int | None] = mapped_column(ForeignKey("vendor_link.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    account: Mapped[BankAccount] = relationship()
+    made_by: Mapped[User | None] = relationship(foreign_keys=[made_by_id])
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+
+    @property
+    def printable(self) -> bool:
+        return self.ended_at is None and (self.first or self.confirmed_at is not None)
+
+    def __repr__(self) -> str:
+        return f"<Payee {self.id} stall {self.stall_id} account {self.bank_account_id}>"

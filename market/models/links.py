@@ -21,6 +21,8 @@ class VendorLink(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     stall_id: Mapped[int] = mapped_column(ForeignKey("stall.id"), index=True)
+    # The tenancy the link was given for: it opens nothing once that tenancy has ended.
+    tenancy_id: Mapped[int | None] = mapped_column(ForeignKey("tenancy.id"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -84,6 +84,7 @@ from market.models import (
     BankAccount,
     Inspection,
     Market,
+    Payee,
     PaymentActivity,
     SelfReport,
     Sign,
@@ -388,8 +389,14 @@ def in_force(account, end) -> ColumnElement[bool]:
 
 
 def confirmed_by(account, end) -> ColumnElement[bool]:
-    """``account`` needed no second confirmation, or had it before ``end``."""
-    return or_(account.approved_via.is_(None), account.approved_at < end)
+    """``account`` needed no second confirmation, or had it before ``end``: no payee of this
+    version was still waiting for a second person at that instant (one that was never
+    confirmed before it ended stays unconfirmed; versions from before the rule have none)."""
+    return ~exists(select(Payee.id).where(
+        Payee.bank_account_id == account.id,
+        Payee.first.is_(False),
+        or_(Payee.confirmed_at.is_(None), Payee.confirmed_at >= end),
+    ))
 
 
 def stall_steps(

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from market import kept
 from market.extensions import db
@@ -237,12 +237,12 @@ def receive_payment_batch(
     return answers
 
 
-def quarantined() -> list[PaymentNotification]:
-    """Notifications waiting for the board, oldest first."""
+def quarantined(*conditions: ColumnElement[bool]) -> list[PaymentNotification]:
+    """Notifications waiting for the board (those matching ``conditions``), oldest first."""
     return list(
         db.session.scalars(
             select(PaymentNotification)
-            .where(PaymentNotification.status == NotificationStatus.QUARANTINED)
+            .where(PaymentNotification.status == NotificationStatus.QUARANTINED, *conditions)
             .order_by(PaymentNotification.received_at)
             .limit(500)
         )

@@ -25,7 +25,7 @@ from datetime import date, datetime
 from typing import IO
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from market.extensions import db
 from market.models import UnmatchedReportRow
@@ -204,7 +204,9 @@ def import_report(content: bytes | str | IO[bytes],
     return check_report(content, write=True, progress=progress)
 
 
-def unmatched_report_rows() -> list[UnmatchedReportRow]:
-    """Report rows set aside, newest first (for the board's quarantine page)."""
+def unmatched_report_rows(*conditions: ColumnElement[bool]) -> list[UnmatchedReportRow]:
+    """Report rows set aside (those meeting ``conditions``), newest first (for the board's
+    quarantine page)."""
     return list(db.session.scalars(
-        select(UnmatchedReportRow).order_by(UnmatchedReportRow.received_at.desc()).limit(500)))
+        select(UnmatchedReportRow).where(*conditions)
+        .order_by(UnmatchedReportRow.received_at.desc()).limit(500)))

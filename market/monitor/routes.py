@@ -30,6 +30,7 @@ from market.models import (
     Role,
     Stall,
     UnitLevel,
+    UnmatchedReportRow,
     utcnow,
 )
 from market.models.adoption import JobKind
@@ -48,6 +49,7 @@ from market.monitor.forms import (
 from market.monitor.inspections import record_inspection, stored_inspection
 from market.monitor.ladder import step_of
 from market.monitor.payments import quarantined, resolve_notification
+from market.monitor.quarantine_scope import visible_notifications, visible_to
 from market.monitor.registry_lookup import UNMATCHED_LABELS
 from market.monitor.reports import check_report, import_report, unmatched_report_rows
 from market.monitor.targets import (
@@ -161,14 +163,19 @@ def close(alert_id: int):
 @bp.get("/quarantine")
 @requires(Action.EDIT_REGISTRY)
 def quarantine():
-    return render_template("monitor/quarantine.html", notifications=quarantined(), form=ResolveForm(),
-                           report_rows=unmatched_report_rows(), reasons=UNMATCHED_LABELS)
+    return render_template("monitor/quarantine.html",
+                           notifications=quarantined(visible_notifications(current_user)),
+                           form=ResolveForm(),
+                           report_rows=unmatched_report_rows(visible_to(current_user, UnmatchedReportRow)),
+                           reasons=UNMATCHED_LABELS)
 
 
 @bp.post("/quarantine/<int:notification_id>")
 @requires(Action.EDIT_REGISTRY)
 def resolve(notification_id: int):
-    notification = db.session.get(PaymentNotification, notification_id) or abort(404)
+    notification = db.session.scalar(select(PaymentNotification).where(
+        PaymentNotification.id == notification_id,
+        visible_notifications(current_user))) or abort(404)
     form = ResolveForm()
     stall = None
     if not form.dismiss.data:

@@ -12,6 +12,7 @@ from market.models import (
     BankAccount,
     Inspection,
     Market,
+    Payee,
     PaymentActivity,
     SelfReport,
     Sign,
@@ -146,8 +147,10 @@ def markets_changed_since(moment: datetime) -> list[int]:
             .join(BankAccount, BankAccount.vendor_id == Tenancy.vendor_id)
             .where(
                 (BankAccount.created_at >= moment)
-                | (BankAccount.retired_at >= moment)
-                | (BankAccount.approved_at >= moment),
+                | (BankAccount.retired_at >= moment),
+            ),
+            select(Payee.stall_id).where(
+                (Payee.made_at >= moment) | (Payee.confirmed_at >= moment) | (Payee.ended_at >= moment)
             ),
         )
         .subquery()

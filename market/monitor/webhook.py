@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from market.api.problems import http_problem, problem_response
 from market.extensions import db
 from market.monitor.partners import receive_partner_notices
 from market.monitor.payments import (
@@ -27,7 +28,7 @@ def _signed_answer(receive: Callable[[str, str, str, bytes], Any],
                            request.headers.get("X-Signature", ""), request.get_data())
     except WebhookRejected as refusal:
         db.session.rollback()
-        return jsonify(status=refusal.status, detail=refusal.message), refusal.status
+        return problem_response(http_problem(refusal.status, "", refusal.message))
     db.session.commit()
     return jsonify(answer(received))
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from market import audit
 from market.auth.access import Action, requires
+from market.downloads import content_disposition
 from market.extensions import db
 from market.models import Vendor
 from market.privacy import bp, services
@@ -29,7 +30,8 @@ def export(vendor_id: int):
     db.session.commit()
     return Response(json.dumps(data, ensure_ascii=False, indent=2, default=str),
                     mimetype="application/json", headers={
-                        "Content-Disposition": f'attachment; filename="ho-kinh-doanh-{vendor_id}.json"'})
+                        "Content-Disposition": content_disposition(
+                            f"ho-kinh-doanh-{vendor_id}.json")})
 
 
 @bp.post("/vendors/<int:vendor_id>/erase")

@@ -21,6 +21,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
 )
+from wtforms.widgets import HiddenInput
 
 from market.forms import Form
 from market.models import AccountKind, AccountSource, Bank, GoodsCategory, StallStatus
@@ -139,3 +140,9 @@ class StallFilterForm(Form):
 
 class SearchForm(StallFilterForm):
     market = StringField(_l("Mã chợ (không bắt buộc)"), validators=[Length(max=20)])
+
+
+class ConfirmPayeeForm(Form):
+    """Confirming one pending payee: the form names the exact change the person saw."""
+
+    payee = IntegerField(widget=HiddenInput(), validators=[InputRequired()])

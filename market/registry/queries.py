@@ -47,8 +47,9 @@ def stalls_with_tenants() -> Select:
     )
 
 
-def search_condition(text: str):
-    """Stall code (prefix), vendor or shop name (anywhere), account number (prefix)."""
+def search_condition(text: str, *, by_account: bool):
+    """Stall code (prefix), vendor or shop name (anywhere), account number (prefix) when
+    ``by_account``: someone shown masked numbers must not recover them digit by digit."""
     text = " ".join(text.split())
     conditions = [
         Stall.code.istartswith(text, autoescape=True),
@@ -56,30 +57,35 @@ def search_condition(text: str):
         Vendor.shop_name.icontains(text, autoescape=True),
     ]
     number = clean_account_number(text)
-    if number.isalnum():
+    if by_account and number.isalnum():
         conditions.append(BankAccount.account_number.startswith(number, autoescape=True))
     return or_(*conditions)
 
 
-def exact_condition(text: str):
-    """Exactly this stall code or account number: what a search over a wide area allows,
-    since a name found anywhere among millions of stalls cannot use an index."""
+def exact_condition(text: str, *, by_account: bool):
+    """Exactly this stall code or (when ``by_account``) account number: what a search over a
+    wide area allows, since a name found anywhere among millions of stalls cannot use an
+    index."""
     text = " ".join(text.split())
     # Each branch on its own index; an OR across the outer joins would read every row.
     by_code = select(Stall.id).where(Stall.code == text.upper())
-    by_account = (
+    by_number = (
         select(Tenancy.stall_id)
         .join(BankAccount, BankAccount.vendor_id == Tenancy.vendor_id)
         .where(Tenancy.end_on.is_(None), BankAccount.retired_at.is_(None),
                BankAccount.account_number == clean_account_number(text))
     )
-    return Stall.id.in_(union_all(by_code, by_account))
+    if not by_account:
+        return Stall.id.in_(by_code)
+    return Stall.id.in_(union_all(by_code, by_number))
 
 
-def filtered(query: Select, *, q: str = "", zone: str = "", category: str = "",
-             status: str = "") -> Select:
+def filtered(query: Select, *, by_account: bool, q: str = "", zone: str = "",
+             category: str = "", status: str = "") -> Select:
+    """``query`` narrowed to the filters; ``by_account``: whether ``q`` may match account
+    numbers (only for people shown them in full)."""
     if q.strip():
-        query = query.where(search_condition(q))
+        query = query.where(search_condition(q, by_account=by_account))
     if zone:
         query = query.where(Stall.zone == zone)
     if category:

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from market.auth.access import Action, market_or_404, stall_or_404
+from market.downloads import content_disposition
 from market.extensions import db
 from market.models import SignFormat, Stall
 from market.signs import bp
@@ -26,9 +27,8 @@ def sign_format_arg() -> SignFormat:
 
 
 def attachment(body: bytes, mimetype: str, filename: str, download: bool = True) -> Response:
-    disposition = "attachment" if download else "inline"
     response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename, inline=not download)
     return response
 
 

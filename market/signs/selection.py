@@ -19,6 +19,7 @@ from market.models import (
     Bank,
     BankAccount,
     Market,
+    Payee,
     Sign,
     SignFormat,
     Stall,
@@ -27,6 +28,7 @@ from market.models import (
     Vendor,
 )
 from market.registry.banks import WITHDRAWN
+from market.registry.services import payees
 from market.vietqr import VietQRError, encode
 
 
@@ -102,7 +104,7 @@ def plan_signs(market: Market, sign_format: SignFormat, selection: Selection = S
         or_(Tenancy.end_on.is_(None), Tenancy.end_on >= today),
     )
     query = (
-        select(Stall, Vendor, BankAccount, Bank)
+        select(Stall, Vendor, BankAccount, Bank, Payee)
         .outerjoin(Tenancy, tenancy_is_current)
         .outerjoin(Vendor, Vendor.id == Tenancy.vendor_id)
         .outerjoin(
@@ -110,6 +112,7 @@ def plan_signs(market: Market, sign_format: SignFormat, selection: Selection = S
             and_(BankAccount.vendor_id == Vendor.id, BankAccount.retired_at.is_(None)),
         )
         .outerjoin(Bank, Bank.bin == BankAccount.bank_bin)
+        .outerjoin(Payee, payees.payee_join(Stall, Tenancy.id, BankAccount.id))
         .where(Stall.market_id == market.id)
         .order_by(Stall.zone, Stall.row, Stall.number.is_(None), Stall.number, Stall.code)
     )
@@ -123,8 +126,8 @@ def plan_signs(market: Market, sign_format: SignFormat, selection: Selection = S
         query = query.where(Stall.id.in_(stall_ids))
     withdrawn = withdrawn_signs(market, sign_format)
     printable, unprintable = [], []
-    for stall, vendor, account, bank in db.session.execute(query):
-        entry = describe(stall, vendor, account, bank, withdrawn)
+    for stall, vendor, account, bank, payee in db.session.execute(query):
+        entry = describe(stall, vendor, account, bank, payee, withdrawn)
         (unprintable if entry.obstacle else printable).append(entry)
     return SignPlan(printable, unprintable)
 
@@ -155,7 +158,8 @@ def withdrawn_signs(market: Market, sign_format: SignFormat) -> set[tuple[int, i
 
 
 def describe(stall: Stall, vendor: Vendor | None, account: BankAccount | None,
-             bank: Bank | None, withdrawn: set[tuple[int, int]]) -> StallForSign:
+             bank: Bank | None, payee: Payee | None,
+             withdrawn: set[tuple[int, int]]) -> StallForSign:
     obstacle = None
     payload = ""
     if stall.status == StallStatus.VACANT:
@@ -166,7 +170,7 @@ def describe(stall: Stall, vendor: Vendor | None, account: BankAccount | None,
         obstacle = Obstacle.NO_TENANT
     elif account is None or bank is None:
         obstacle = Obstacle.NO_ACCOUNT
-    elif account.approved_via == "waiting":  # a changed account before its second step
+    elif not payees.is_printable(payee):  # a changed payee before its second person
         obstacle = Obstacle.AWAITING_APPROVAL
     elif (stall.id, account.id) in withdrawn:
         obstacle = Obstacle.SIGN_WITHDRAWN

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from factories import login, make_market, make_stall, make_user, make_vendor
+from sqlalchemy import select
 
 from api.helpers import bearer
+from market.extensions import db
 from market.links.services import create_link
-from market.models import Role
+from market.models import Payee, Role
 
 FIRST = {"bank_bin": "970436", "account_number": "0011223344", "holder_name": "NGUYEN THI LAN"}
 CHANGED = {"bank_bin": "970436", "account_number": "5566778899", "holder_name": "NGUYEN THI LAN"}
@@ -19,6 +21,11 @@ def a_stall_and_two_board_users():
     stall = make_stall(market, vendor=make_vendor())
     first, second = make_user(Role.BOARD, markets=[market]), make_user(Role.BOARD, markets=[market])
     return market, stall, first, second
+
+
+def pending_payee(stall) -> Payee:
+    return db.session.scalar(select(Payee).where(Payee.stall_id == stall.id,
+                                                 Payee.ended_at.is_(None)))
 
 
 def register(client, headers, stall_id: int, body: dict) -> dict:
@@ -58,7 +65,8 @@ def test_a_changed_account_awaits_approval_until_another_board_user_gives_it(app
     board = app.test_client()
     login(board, second)
     before = datetime.now(UTC)
-    assert board.post(f"/stalls/{stall.id}/account/approve").status_code == 302
+    payee = {"payee": pending_payee(stall).id}
+    assert board.post(f"/stalls/{stall.id}/account/approve", data=payee).status_code == 302
 
     approved = shown_account(client, headers, market.id, stall.id)
     assert approved["awaiting_approval"] is False
@@ -71,7 +79,8 @@ def test_the_vendors_confirmation_through_their_link_clears_the_wait(client):
     register(client, headers, stall.id, FIRST)
     register(client, headers, stall.id, CHANGED)
     _link, token = create_link(stall)
-    assert client.post(f"/v/{token}/account/confirm").status_code == 302
+    payee = {"payee": pending_payee(stall).id}
+    assert client.post(f"/v/{token}/account/confirm", data=payee).status_code == 302
     account = shown_account(client, headers, market.id, stall.id)
     assert account["awaiting_approval"] is False and account["approved_at"] is not None
 

@@ -1,5 +1,6 @@
 """A changed account is printed only after a second person confirms it: another board member,
-or the vendor through its own link (who then prints and answers the self-report)."""
+or the vendor through a link the changer did not make (who then prints and answers the
+self-report)."""
 from __future__ import annotations
 
 import re
@@ -59,9 +60,13 @@ def test_the_vendor_confirms_its_new_account_prints_and_answers(journey_factory)
     board = journey_factory("board")
     board.start("bql.mot")
     change_the_account(board)
-    board.click("Tạo đường dẫn mới", role="button")
-    url = board.page.locator(".link-url").inner_text().strip()
-    board.shot("link-created")
+    # The link comes from another board member: one made by the changer cannot confirm.
+    other = journey_factory("other")
+    other.start("bql.hai")
+    other.click("C3-07")
+    other.click("Tạo đường dẫn mới", role="button")
+    url = other.page.locator(".link-url").inner_text().strip()
+    other.shot("link-created")
 
     vendor = journey_factory("vendor")
     page = vendor.page

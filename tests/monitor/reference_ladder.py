@@ -21,6 +21,7 @@ from market.models import (
     BankAccount,
     Inspection,
     Market,
+    Payee,
     PaymentActivity,
     SelfReport,
     Sign,
@@ -49,6 +50,7 @@ class World:
     changes: list[dict]
     tenancies: list[dict]
     accounts: list[dict]
+    payees: list[dict]
     banks: set[str]
     signs: list[dict]
     inspections: list[dict]
@@ -62,7 +64,7 @@ class World:
     def load(cls) -> World:
         config = current_app.config
         return cls(
-            rows(Market), rows(Stall), rows(StallStatusChange), rows(Tenancy), rows(BankAccount),
+            rows(Market), rows(Stall), rows(StallStatusChange), rows(Tenancy), rows(BankAccount), rows(Payee),
             {bank["bin"] for bank in rows(Bank)}, rows(Sign), rows(Inspection), rows(SelfReport),
             rows(PaymentActivity), rows(AdoptionTarget),
             (int(config["ADOPTION_INSPECTION_WINDOW_DAYS"]),
@@ -101,8 +103,14 @@ class World:
         return self.aware(account["created_at"]) < end and (retired is None or retired >= end)
 
     def confirmed(self, account: dict, end: datetime) -> bool:
-        approved = self.aware(account["approved_at"])
-        return account["approved_via"] is None or (approved is not None and approved < end)
+        """No payee of this version was waiting for a second person at ``end``."""
+        for payee in self.payees:
+            if payee["bank_account_id"] != account["id"] or payee["first"]:
+                continue
+            confirmed = self.aware(payee["confirmed_at"])
+            if confirmed is None or confirmed >= end:
+                return False
+        return True
 
     def parameters(self, market: dict) -> tuple[int, int, int]:
         own = next((t for t in self.targets if t["market_id"] == market["id"]), {})

@@ -183,13 +183,16 @@ def test_replayed_transaction_is_counted_once(client):
     assert activity.day.isoformat() == "2026-11-20"
 
 
-def test_unknown_account_is_quarantined_and_the_board_assigns_it(client):
+def test_unknown_account_is_quarantined_and_an_administrator_assigns_it(client):
     stall, _, partner, secret = webhook_setup()
     response = notify(client, partner, secret, payment("5550001112223"))
     assert response.status_code == 200 and response.json["status"] == "quarantined"
     assert db.session.scalar(select(func.count()).select_from(PaymentActivity)) == 0
-    board = make_user(Role.BOARD, markets=[stall.market])
-    login(client, board)
+    # An account no market ever held belongs to no board: only an administrator sees it.
+    login(client, make_user(Role.BOARD, markets=[stall.market]))
+    assert "5550001112223" not in client.get("/monitor/quarantine").get_data(as_text=True)
+    client.post("/logout")
+    login(client, make_user(Role.ADMIN))
     listing = client.get("/monitor/quarantine").get_data(as_text=True)
     assert "5550001112223" in listing and "35.000" in listing
     notification = db.session.scalar(select(PaymentNotification))

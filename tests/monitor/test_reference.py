@@ -15,14 +15,22 @@ from datetime import date, datetime, time, timedelta
 import pytest
 import time_machine
 from conftest import empty_tables
-from factories import make_account, make_commune, make_market, make_vendor
+from factories import make_account, make_commune, make_market, make_user, make_vendor
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from market.extensions import db
 from market.jobs.runs import run_job
-from market.models import AdoptionSnapshot, AdoptionTarget, BankAccount, Sign, Stall, StallStatus
+from market.models import (
+    AdoptionSnapshot,
+    AdoptionTarget,
+    Role,
+    Sign,
+    Stall,
+    StallStatus,
+    User,
+)
 from market.models.adoption import JobKind, RunStatus
 from market.models.evidence import NonUseReason, QrUse
 from market.models.signs import SignFormat
@@ -39,7 +47,7 @@ from market.registry.services import (
     retire_market,
     update_stall,
 )
-from market.registry.services.accounts import approve_account
+from market.registry.services.payees import confirm, open_payees
 from monitor.makers import HANOI
 from monitor.reference_ladder import FIGURES, World
 from monitor.test_evidence import photo_of
@@ -92,6 +100,12 @@ def open_tenancy(stall: Stall):
     return next((t for t in stall.tenancies if t.end_on is None), None)
 
 
+def _confirmer() -> User:
+    """An administrator: someone other than the maker of any change, who may confirm it."""
+    admin = db.session.scalar(select(User).where(User.username == "reference.admin"))
+    return admin or make_user(Role.ADMIN, username="reference.admin")
+
+
 def apply(event, stall: Stall, today: date, partner, secret) -> None:
     _day, delay, kind, _index, arg = event
     seen_on = today - timedelta(days=delay)
@@ -112,11 +126,9 @@ def apply(event, stall: Stall, today: date, partner, secret) -> None:
         register_account(vendor, bank_bin="970436", account_number=f"88{next(_serial):08d}",
                          holder_name="NGUYEN VAN A")
     elif kind == "approve" and vendor is not None:
-        waiting = db.session.scalar(select(BankAccount).where(
-            BankAccount.vendor_id == vendor.id, BankAccount.retired_at.is_(None),
-            BankAccount.approved_via == "waiting"))
-        if waiting is not None:
-            approve_account(waiting, via="vendor")
+        waiting = open_payees([stall.id]).get(stall.id)
+        if waiting is not None and not waiting.printable:
+            confirm(stall, waiting.id, user=_confirmer())
     elif kind == "sign":
         payee = payee_on(stall.id, today)
         if payee is not None:
@@ -144,7 +156,7 @@ def apply(event, stall: Stall, today: date, partner, secret) -> None:
                                  f"{seen_on:%d/%m/%Y},{arg + 1},10000\n").ok
         else:
             body = json.dumps({"transaction_id": f"T{next(_serial)}", "account_number": number,
-                               "amount": 20000, "paid_at": local(seen_on, 12).isoformat()}).encode()
+                               "amount": 20000, "paid_at": local(seen_on, 7, 30).isoformat()}).encode()
             stamp = str(int(datetime.now().timestamp()))
             receive_payment_notification(partner.name, stamp, signature(secret, stamp, body), body)
 

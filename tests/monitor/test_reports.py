@@ -60,11 +60,11 @@ def test_a_good_report_is_imported_in_chunks_with_a_progress_count(cli, small_ch
     assert db.session.scalar(select(func.sum(PaymentActivity.payments))) == 55
 
 
-def test_a_stall_and_day_given_twice_is_found_across_chunks(small_chunks):
+def test_an_account_and_day_given_twice_is_found_across_chunks(small_chunks):
     _, account = tenant_stall(make_market())
     text = report_of([account.account_number], days=4) + f"{account.account_number},02/11/2026,9,9\n"
     check = reports.check_report(text)
-    assert check.errors == [(6, "Trùng gian hàng và ngày với dòng 3.")]
+    assert check.errors == [(6, "Trùng tài khoản và ngày với dòng 3.")]
 
 
 def test_every_error_is_counted_and_the_first_are_listed(monkeypatch):

@@ -87,7 +87,12 @@ def test_paid_at_outside_the_window_around_now_is_a_400_that_says_the_window(
 
 def test_a_payment_of_last_year_within_the_window_is_counted(client, market_partner):
     stall, account, _, _, partner, secret = market_partner
-    body = notice(account.account_number, "TX-L", paid_at=(utcnow() - timedelta(days=399)).isoformat())
+    paid = utcnow() - timedelta(days=399)
+    # The vendor and its account were already the stall's payee then.
+    stall.tenancies[0].start_on = paid.date() - timedelta(days=2)
+    account.created_at = paid - timedelta(days=1)
+    db.session.commit()
+    body = notice(account.account_number, "TX-L", paid_at=paid.isoformat())
     assert post(client, partner, secret, json.dumps(body).encode()).json["status"] == "applied"
     assert figures() == {stall.id: (1, 35_000)}
 

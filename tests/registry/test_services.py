@@ -2,7 +2,14 @@
 from datetime import date
 
 import pytest
-from factories import make_account, make_commune, make_market, make_stall, make_vendor
+from factories import (
+    make_account,
+    make_commune,
+    make_market,
+    make_stall,
+    make_user,
+    make_vendor,
+)
 from sqlalchemy import select
 
 from market.extensions import db
@@ -10,6 +17,8 @@ from market.models import (
     AuditEvent,
     BankAccount,
     GoodsCategory,
+    Payee,
+    Role,
     Sign,
     SignFormat,
     Stall,
@@ -122,11 +131,18 @@ def test_changing_the_account_keeps_the_old_version_and_supersedes_its_signs():
     assert event.market_id == stall.market_id
 
 
-def test_accounts_elsewhere_finds_other_vendors_with_the_same_current_account():
-    lan, hoa = make_vendor("Lan"), make_vendor("Hoa")
+def test_accounts_elsewhere_names_only_vendors_of_markets_the_user_sees():
+    mine, theirs = make_market(), make_market("Chợ Khác")
+    lan, hoa, mai = (make_vendor(name, stall=make_stall(market))
+                     for name, market in (("Lan", mine), ("Hoa", mine), ("Mai", theirs)))
     make_account(lan, account_number="123456789")
-    assert services.accounts_elsewhere("970436", "123 456 789", exclude_vendor_id=hoa.id) == [lan]
-    assert services.accounts_elsewhere("970436", "123456789", exclude_vendor_id=lan.id) == []
+    make_account(mai, account_number="123456789")
+    board = make_user(Role.BOARD, markets=[mine])
+    assert services.accounts_elsewhere("970436", "123 456 789", board,
+                                       exclude_vendor_id=hoa.id) == ([lan], 1)
+    assert services.accounts_elsewhere("970436", "123456789", make_user(Role.ADMIN),
+                                       exclude_vendor_id=lan.id) == ([mai], 0)
+    assert services.accounts_elsewhere("970436", "999", board) == ([], 0)
 
 
 def stall_values(code: str, **values) -> dict:
@@ -175,11 +191,14 @@ def test_register_accounts_creates_keeps_and_changes_in_one_batch_as_one_call_ea
                   for vendor, *rest in vendors_with_accounts(make_market())]
     batch = services.register_accounts([(vendor, wanted(*rest))
                                         for vendor, *rest in vendors_with_accounts(make_market())])
-    shape = [[(a.version, a.bank_bin, a.account_number, a.approved_via, a.retired_at is None)
+    printable = {payee.bank_account_id: payee.printable for payee in db.session.scalars(
+        select(Payee).where(Payee.ended_at.is_(None)))}
+    shape = [[(a.version, a.bank_bin, a.account_number, printable[a.id], a.retired_at is None)
               for a in accounts] for accounts in (one_by_one, batch)]
-    assert shape[0] == shape[1] == [(1, "970436", "777888999", None, True),
-                                    (1, "970436", "111222333", None, True),
-                                    (2, "970415", "123123123", "waiting", True)]
+    # The fresh vendor's account is its stall's first payee; the change waits.
+    assert shape[0] == shape[1] == [(1, "970436", "777888999", True, True),
+                                    (1, "970436", "111222333", True, True),
+                                    (2, "970415", "123123123", False, True)]
     trail = [(e.action, e.old, {k: v for k, v in e.new.items() if k != "vendor_id"})
              for e in events("bank_account")]
     assert trail[:2] == trail[2:] and [action for action, _, _ in trail] == ["create", "update"] * 2

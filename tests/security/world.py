@@ -9,11 +9,12 @@ from factories import (
     make_user,
     make_vendor,
 )
+from sqlalchemy import select
 
 from market.api.tokens import create_token
 from market.extensions import db
 from market.links.services import create_link
-from market.models import Alert, ImportJob, ImportStatus, Role, utcnow
+from market.models import Alert, ImportJob, ImportStatus, Payee, Role, utcnow
 from market.models.evidence import AlertKind, PartnerKind, PaymentPartner
 
 
@@ -24,9 +25,11 @@ def build_world() -> dict[str, object]:
     vendor = make_vendor("Trần Văn Bình", phone="0912345678", birth_year=1960)
     stall = make_stall(market, code="A01", vendor=vendor)
     make_account(vendor, holder_name="TRAN VAN BINH")
-    # A changed account waiting for its second step: the approval box and the vendor's
+    # A changed account waiting for its second person: the approval box and the vendor's
     # confirmation are on the pages too.
-    make_account(vendor, holder_name="TRAN VAN BINH").approved_via = "waiting"
+    make_account(vendor, holder_name="TRAN VAN BINH")
+    db.session.scalar(select(Payee).where(Payee.stall_id == stall.id,
+                                          Payee.ended_at.is_(None))).first = False
     admin = make_user(Role.ADMIN, username="quan.tri")
     board = make_user(Role.BOARD, markets=[market])
     link, plain_link = create_link(stall)

@@ -15,6 +15,7 @@ from market.models import (
     BankAccount,
     GoodsCategory,
     Market,
+    Payee,
     Role,
     Sign,
     SignFormat,
@@ -50,9 +51,12 @@ def registry_as_it_stands(market: Market) -> dict:
             "tenancies": sorted((t.vendor.name, t.vendor.phone, t.vendor.birth_year,
                                  t.start_on, t.end_on,
                                  [(a.version, a.bank_bin, a.account_number, a.holder_name,
-                                   a.retired_at is None, a.approved_via)
+                                   a.retired_at is None)
                                   for a in t.vendor.accounts])
                                 for t in stall.tenancies),
+            "payees": [(p.account.account_number, p.first, p.confirmed_at is None,
+                        p.ended_at is None) for p in db.session.scalars(
+                select(Payee).where(Payee.stall_id == stall.id).order_by(Payee.id))],
             "signs": [sign.superseded_at is None for sign in db.session.scalars(
                 select(Sign).where(Sign.stall_id == stall.id).order_by(Sign.id))],
         }
@@ -234,10 +238,13 @@ def test_reimport_with_a_changed_account_keeps_history_and_supersedes_like_the_f
     assert standing == registry_as_it_stands(by_hand)
     [(name, *_, versions)] = standing["B01"]["tenancies"]
     assert name == "Trần Văn Bình" and versions == [
-        (1, "970436", "0011000000001", "TRAN VAN BINH", False, None),
-        (2, "970407", "1903555666777", "TRAN VAN BINH", False, "waiting"),
-        (3, "970415", "108000111222", "TRAN VAN BINH", True, "waiting"),
+        (1, "970436", "0011000000001", "TRAN VAN BINH", False),
+        (2, "970407", "1903555666777", "TRAN VAN BINH", False),
+        (3, "970415", "108000111222", "TRAN VAN BINH", True),
     ]
+    # Every change after the first payee waits for a second person, from a file as by hand.
+    assert [(first, waiting, open_) for _, first, waiting, open_ in standing["B01"]["payees"]
+            ] == [(True, True, False), (False, True, False), (False, True, True)]
     assert standing["B01"]["signs"] == [False, False]
     assert audit_trail(by_file) == audit_trail(by_hand)
 

@@ -6,7 +6,14 @@ from flask_babel import lazy_gettext as _l
 from market.auth.access import Action, can, mask_account
 from market.navigation import add_nav_entry
 from market.registry import bp
-from market.registry.routes import accounts, audit, markets, search, stalls  # noqa: F401
+from market.registry.routes import (  # noqa: F401
+    accounts,
+    approvals,
+    audit,
+    markets,
+    search,
+    stalls,
+)
 from market.registry.routes.labels import stall_labels
 from market.vietqr import all_banks, holder_name
 

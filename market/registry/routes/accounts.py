@@ -34,10 +34,12 @@ def tenant_or_redirect(stall: Stall):
     return vendor
 
 
-def render_account_page(stall, vendor, form, photo_form, shared=(), status=200):
+def render_account_page(stall, vendor, form, photo_form, shared=((), 0), status=200):
+    """``shared``: the vendors the user may see who hold this account, and how many others."""
     return render_template(
         "registry/account_form.html", stall=stall, vendor=vendor, form=form,
-        photo_form=photo_form, current=registry.current_account(vendor), shared=shared,
+        photo_form=photo_form, current=registry.current_account(vendor), shared=shared[0],
+        elsewhere=shared[1],
     ), status
 
 
@@ -63,11 +65,13 @@ def account(stall_id: int):
         form.confirm_letters.errors = [_("Tài khoản %(number)s: số tài khoản có chữ cái: kiểm tra lại, "
                                          "rồi đánh dấu ô này nếu số đúng.", number=number)]
         return render_account_page(stall, vendor, form, QrPhotoForm(), status=400)
-    shared = registry.accounts_elsewhere(form.bank_bin.data, number, exclude_vendor_id=vendor.id)
-    if shared and not form.confirm_shared.data:
+    shared, elsewhere = registry.accounts_elsewhere(form.bank_bin.data, number, current_user,
+                                                    exclude_vendor_id=vendor.id)
+    if (shared or elsewhere) and not form.confirm_shared.data:
         form.confirm_shared.errors = [_("Tài khoản này đã được đăng ký cho hộ khác. Hãy kiểm tra "
                                         "lại, rồi đánh dấu ô này nếu vẫn muốn đăng ký.")]
-        return render_account_page(stall, vendor, form, QrPhotoForm(), shared, status=400)
+        return render_account_page(stall, vendor, form, QrPhotoForm(), (shared, elsewhere),
+                                   status=400)
     try:
         saved = registry.register_account(
             vendor, bank_bin=form.bank_bin.data, account_number=number,
@@ -76,7 +80,8 @@ def account(stall_id: int):
     except RegistryError as error:
         db.session.rollback()
         show_error(form, error)
-        return render_account_page(stall, vendor, form, QrPhotoForm(), shared, status=400)
+        return render_account_page(stall, vendor, form, QrPhotoForm(), (shared, elsewhere),
+                                   status=400)
     db.session.commit()
     flash(_("Đã lưu tài khoản %(number)s — %(holder)s (%(bank)s).", number=saved.account_number,
             holder=saved.holder_name, bank=saved.bank.short_name), "info")

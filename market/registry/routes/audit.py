@@ -8,6 +8,7 @@ from sqlalchemy.orm import aliased
 
 from market.auth.access import Action, market_scope, requires
 from market.extensions import db
+from market.ids import id_arg
 from market.models import AuditEvent, Market, Role, User
 from market.registry import bp
 from market.registry.routes.common import page_number
@@ -27,9 +28,9 @@ def audit():
     entity = request.args.get("entity", "")
     if entity in ENTITIES:
         query = query.where(AuditEvent.entity == entity)
-    market_id = request.args.get("market", "")
-    if market_id.isdigit():
-        query = query.where(AuditEvent.market_id == int(market_id))
+    market_id = id_arg("market")
+    if market_id is not None:
+        query = query.where(AuditEvent.market_id == market_id)
     actor = request.args.get("actor", "").strip()
     if actor:
         query = query.where(AuditEvent.actor_id.in_(

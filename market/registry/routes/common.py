@@ -24,7 +24,8 @@ def show_error(form: FlaskForm, error: RegistryError) -> None:
 
 
 def page_number(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else 1
+    """The page asked for; 1 when it is not a plausible page number."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 6 else 1
 
 
 def commit_change(form: FlaskForm, change: Callable[[], T], message: Callable[[T], str]) -> T | None:

@@ -63,7 +63,8 @@ def stalls_table(market: Market) -> dict:
     filters.step.choices = options([("", _("Mọi bước")), *names["step"].items()])
     query = queries.filtered(
         queries.stalls_with_tenants().where(Stall.market_id == market.id),
-        q=filters.q.data or "", zone=filters.zone.data or "",
+        by_account=sees_full_account_numbers(current_user), q=filters.q.data or "",
+        zone=filters.zone.data or "",
         category=filters.category.data or "", status=filters.status.data or "",
     )
     page = with_steps(query, filters.step.data or "", page_number(request.args.get("page")),

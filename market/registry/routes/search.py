@@ -53,10 +53,11 @@ def found() -> dict:
         select(Market.id).where(*scope).limit(limit + 1).subquery())) > limit
     page = None
     if len(text) >= MIN_QUERY:
+        full_numbers = sees_full_account_numbers(current_user)
         query = queries.stalls_with_tenants().where(*scope)
         if wide:
-            query = query.where(queries.exact_condition(text))
-        query = queries.filtered(query, q="" if wide else text,
+            query = query.where(queries.exact_condition(text, by_account=full_numbers))
+        query = queries.filtered(query, by_account=full_numbers, q="" if wide else text,
                                  category=filters.category.data or "",
                                  status=filters.status.data or "")
         page = with_steps(query, "", page_number(request.args.get("page")))

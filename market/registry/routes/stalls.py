@@ -24,6 +24,7 @@ from market.registry import services as registry
 from market.registry.errors import RegistryError
 from market.registry.forms import EndTenancyForm, StallForm, TenantForm, VendorForm
 from market.registry.routes.common import commit_change
+from market.registry.services import payees
 
 VENDOR_FIELDS = ("name", "shop_name", "phone", "birth_year", "consent_on")
 
@@ -60,11 +61,13 @@ def stall(stall_id: int):
         select(VendorLink).where(VendorLink.stall_id == stall.id, VendorLink.revoked_at.is_(None))
         .order_by(VendorLink.created_at.desc())
     ) if can(current_user, Action.EDIT_REGISTRY) else []
+    change = next(iter(payees.pending_changes(stall.market, [stall.id])), None)
     return render_template(
         "registry/stall.html", stall=stall, tenancy=tenancy, vendor=vendor, accounts=accounts,
         history=list(history), signs=list(signs), inspections=list(inspections),
         activity=list(activity), links=list(links), step=step_of(stall.id, local_today()),
-        end_form=EndTenancyForm(),
+        end_form=EndTenancyForm(), change=change,
+        confirmable=change is not None and payees.may_confirm(change.payee, user=current_user),
     )
 
 

@@ -9,31 +9,32 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from market import audit
+from market.auth.access import market_scope
 from market.extensions import db
 from market.models import (
     AccountKind,
     AccountSource,
-    AuditEvent,
     Bank,
     BankAccount,
-    Role,
+    Market,
     Sign,
+    Stall,
+    Tenancy,
     User,
     Vendor,
     utcnow,
 )
 from market.registry.banks import WITHDRAWN
 from market.registry.errors import RegistryError
-from market.registry.services import checks
+from market.registry.services import checks, payees
 from market.registry.services.rows import insert_all
-from market.registry.services.vendors import vendor_market_id, vendor_market_ids
+from market.registry.services.vendors import vendor_market_ids
 from market.vietqr import VietQRError, encode, holder_name
 
 ACCOUNT_FIELDS = ("vendor_id", "version", "bank_bin", "account_number", "holder_name", "kind",
                   "source")
 HOLDER_CHARACTERS = re.compile(r"^[A-Z0-9 .&'-]+$")
 REGISTER_ARGUMENTS = frozenset({"bank_bin", "account_number", "holder_name", "kind", "source"})
-WAITING = "waiting"  # BankAccount.approved_via of a change waiting for its second step
 
 
 def current_account(vendor: Vendor) -> BankAccount | None:
@@ -108,8 +109,9 @@ def register_account(vendor: Vendor, *, bank_bin: str, account_number: str, hold
 
     The same bank, number and holder as the current version returns that version unchanged.
     Otherwise the current version is retired, version + 1 is added, the signs printed for the
-    old version are marked superseded, and the audit trail records old → new. A version after
-    the first waits for ``approve_account`` before signs can be printed for it.
+    old version are marked superseded, and the audit trail records old → new. The stall's
+    payee changes with it: unless it is the stall's first, it waits for another person's
+    confirmation before signs can be printed for it (``payees``).
     """
     return checks.one(register_accounts, (vendor, {
         "bank_bin": bank_bin, "account_number": account_number, "holder_name": holder_name,
@@ -147,10 +149,9 @@ def register_accounts(items: Sequence[tuple[Vendor, dict[str, Any]]]) -> list[Ba
     rows = []
     for vendor, current, (bank_bin, number, name, kind, source) in changes:
         version = (current.version if current is not None else versions.get(vendor.id, 0)) + 1
-        # A change (not the first account) waits for a second person before signs are printed.
         rows.append({"vendor_id": vendor.id, "version": version, "bank_bin": bank_bin,
                      "account_number": number, "holder_name": name, "kind": kind,
-                     "source": source, "approved_via": WAITING if version > 1 else None})
+                     "source": source})
     accounts = insert_all(BankAccount, rows)
     for vendor, _, _ in changes:
         db.session.expire(vendor, ["accounts"])
@@ -160,6 +161,7 @@ def register_accounts(items: Sequence[tuple[Vendor, dict[str, Any]]]) -> list[Ba
                       "market_id": markets.get(vendor.id), "old": retired.get(current),
                       "new": audit.snapshot(account, ACCOUNT_FIELDS)}
                      for (vendor, current, _), account in zip(changes, accounts))
+    payees.refresh(payees.stalls_of_vendors([vendor.id for vendor, _, _ in changes]))
     created = iter(accounts)
     return [result if result is not None else next(created) for result in results]
 
@@ -190,9 +192,10 @@ def _last_versions(vendor_ids: list[int]) -> dict[int, int]:
     return {vendor_id: version for vendor_id, version in rows}
 
 
-def accounts_elsewhere(bank_bin: str, account_number: str,
-                       exclude_vendor_id: int | None = None) -> list[Vendor]:
-    """Other vendors whose current account is this one (to warn before registering it)."""
+def accounts_elsewhere(bank_bin: str, account_number: str, user: User,
+                       exclude_vendor_id: int | None = None) -> tuple[list[Vendor], int]:
+    """Other vendors whose current account is this one (to warn before registering it): those
+    trading in markets ``user`` may see, and how many more elsewhere (never named)."""
     query = (
         select(Vendor).join(BankAccount, BankAccount.vendor_id == Vendor.id)
         .where(BankAccount.bank_bin == bank_bin,
@@ -202,46 +205,13 @@ def accounts_elsewhere(bank_bin: str, account_number: str,
     )
     if exclude_vendor_id is not None:
         query = query.where(Vendor.id != exclude_vendor_id)
-    return list(db.session.scalars(query))
-
-
-def changed_by_id(account: BankAccount) -> int | None:
-    """The user whose change made this account version (from the audit trail)."""
-    return db.session.scalar(
-        select(AuditEvent.actor_id).where(AuditEvent.entity == "bank_account",
-                                          AuditEvent.entity_id == str(account.id),
-                                          AuditEvent.action.in_(("create", "update")))
-        .order_by(AuditEvent.id).limit(1)
-    )
-
-
-def may_approve(account: BankAccount, user: User) -> bool:
-    """A waiting change may be approved by an admin or a board user of the vendor's market,
-    never by the person who made it."""
-    if account.approved_via != WAITING or not user.is_authenticated:
-        return False
-    if changed_by_id(account) == user.id:
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    market_id = vendor_market_id(account.vendor)
-    return user.role == Role.BOARD and any(m.id == market_id for m in user.markets)
-
-
-def approve_account(account: BankAccount, *, by: User | None = None,
-                    via: str = "board") -> BankAccount:
-    """The second step of an account change: by another board user (``by``) or by the vendor
-    through the vendor link (``via="vendor"``); audited as "approve"."""
-    if account.approved_via != WAITING or account.retired_at is not None:
-        raise RegistryError("account", _l("Tài khoản này không chờ duyệt."))
-    if via != "vendor" and (by is None or not may_approve(account, by)):
-        raise RegistryError("account", _l(
-            "Người đã đổi tài khoản không tự duyệt được: cần một thành viên khác của ban quản lý chợ."))
-    account.approved_at, account.approved_via = utcnow(), via
-    account.approved_by_id = by.id if by is not None else None
-    db.session.flush()
-    audit.record("approve", "bank_account", account.id,
-                 market_id=vendor_market_id(account.vendor),
-                 new={"approved_via": via, "version": account.version},
-                 actor_label="vendor link" if via == "vendor" else "")
-    return account
+    vendors = list(db.session.scalars(query))
+    if not vendors:
+        return [], 0
+    seen = set(db.session.scalars(
+        select(Tenancy.vendor_id).join(Stall, Stall.id == Tenancy.stall_id)
+        .join(Market, Market.id == Stall.market_id)
+        .where(Tenancy.vendor_id.in_([vendor.id for vendor in vendors]),
+               Tenancy.end_on.is_(None), market_scope(user))))
+    named = [vendor for vendor in vendors if vendor.id in seen]
+    return named, len(vendors) - len(named)

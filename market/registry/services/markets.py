@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
 from market import audit
+from market.auth.access import Action, acting_with
 from market.extensions import db
 from market.models import AdminUnit, GoodsCategory, Market, Stall, StallStatus, utcnow
 from market.registry.errors import RegistryError
@@ -58,8 +59,13 @@ def create_market(*, code: str, name: str, market_class: int, address: str,
 
 
 def update_market(market: Market, **changes: Any) -> Market:
-    """Change a market's code, name, class, address or commune."""
+    """Change a market's code, name, class, address or commune; only an administrator (or the
+    command line) moves a market to another commune, which changes whose figures it is in."""
     checks.refuse_unknown(changes, MARKET_FIELDS)
+    if changes.get("commune_id", market.commune_id) != market.commune_id \
+            and not acting_with(Action.ADMINISTER):
+        raise RegistryError("commune_id", _l(
+            "Chỉ quản trị viên mới chuyển được chợ sang xã/phường khác."))
     old, new = checks.apply_changes(market, _clean_market(changes, market), MARKET_FIELDS)
     db.session.flush()
     if old != new:

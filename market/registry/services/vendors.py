@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from market import audit
 from market.extensions import db
-from market.models import Stall, Tenancy, Vendor
+from market.models import Stall, Tenancy, Vendor, VendorLink, utcnow
 from market.monitor.stale import Reason, mark_stall_days
 from market.registry.errors import RegistryError
-from market.registry.services import checks
+from market.registry.services import checks, payees
 from market.registry.services.rows import insert_all
 
 VENDOR_FIELDS = frozenset({"name", "shop_name", "phone", "birth_year", "consent_on"})
@@ -176,6 +176,8 @@ def assign_tenants(items: Sequence[tuple[Stall, Vendor, date]]) -> list[Tenancy]
                       "market_id": stall.market_id,
                       "new": audit.snapshot(tenancy, TENANCY_FIELDS)}
                      for tenancy, (stall, _, _) in zip(new, taking))
+    # A new tenant who already has an account changes the stall's payee.
+    payees.refresh([stall.id for stall, _, _ in taking])
     created = iter(new)
     return [tenancy if tenancy is not None and tenancy.vendor_id == vendor.id else next(created)
             for tenancy, (_, vendor, _) in zip(kept, items)]
@@ -187,7 +189,10 @@ def end_tenancy(tenancy: Tenancy, end_on: date) -> Tenancy:
 
 
 def end_tenancies(items: Sequence[tuple[Tenancy, date]]) -> list[Tenancy]:
-    """``end_tenancy`` for many tenancies, each at most once: all checked, then one flush."""
+    """``end_tenancy`` for many tenancies, each at most once: all checked, then one flush.
+
+    The stall's payee ends with the tenancy, and so do the stall's vendor links: a link
+    belongs to the tenant it was given to, never to the next one."""
     checks.once_each((tenancy.id for tenancy, _ in items), "tenancy")
 
     def check(item: tuple[Tenancy, date]) -> None:
@@ -210,4 +215,20 @@ def end_tenancies(items: Sequence[tuple[Tenancy, date]]) -> list[Tenancy]:
                       "market_id": tenancy.stall.market_id, "old": old,
                       "new": audit.snapshot(tenancy, TENANCY_FIELDS)}
                      for (tenancy, _), old in zip(items, olds))
+    stall_ids = [tenancy.stall_id for tenancy, _ in items]
+    payees.refresh(stall_ids)
+    revoke_links(db.session.scalars(select(VendorLink).where(
+        VendorLink.stall_id.in_(sorted(stall_ids)), VendorLink.revoked_at.is_(None))).all())
     return [tenancy for tenancy, _ in items]
+
+
+def revoke_links(links: Sequence[VendorLink]) -> None:
+    """These vendor links stop working at once; the rows stay for the audit."""
+    links = [link for link in links if link.revoked_at is None]
+    now = utcnow()
+    for link in links:
+        link.revoked_at = now
+    db.session.flush()
+    audit.record_all({"action": "retire", "entity": "vendor_link", "entity_id": link.id,
+                      "market_id": link.stall.market_id, "old": {"revoked_at": None},
+                      "new": {"revoked_at": now.isoformat()}} for link in links)

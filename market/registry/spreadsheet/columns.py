@@ -183,10 +183,6 @@ COLUMNS: tuple[Column, ...] = (
 )
 BY_KEY = {column.key: column for column in COLUMNS}
 HEADERS = {fold(column.header): column.key for column in COLUMNS}
-# Cells that hold digits but must stay text (leading zeros, long numbers).
-TEXT_KEYS = frozenset({"market_code", "stall_code", "phone", "bank", "account_number"})
-# Cells starting like this are formulas to a spreadsheet program: the export makes them inert.
-FORMULA_START = ("=", "+", "-", "@")
 VENDOR_KEYS = ("vendor_name", "shop_name", "phone", "birth_year")
 ACCOUNT_KEYS = ("bank", "account_number", "holder_name")
 

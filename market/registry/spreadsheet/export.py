@@ -13,13 +13,12 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import and_, select
 
 from market.auth.access import market_scope, mask_account, sees_vendor_contact
+from market.downloads import inert, xlsx_row
 from market.extensions import db
 from market.models import BankAccount, Market, Stall, Tenancy, User, Vendor
 from market.models.registry import CATEGORY_LABELS, STATUS_LABELS
 from market.registry.spreadsheet.columns import (
     COLUMNS,
-    FORMULA_START,
-    TEXT_KEYS,
     CellError,
     bank,
 )
@@ -94,11 +93,6 @@ def write_csv(rows: Iterable[list[str]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def inert(text: str) -> str:
-    """A cell Excel would run as a formula gets a leading apostrophe (the import drops it)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def write_xlsx(rows: Iterable[list[str]], *, guide: bool = False) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Gian hàng")
@@ -112,18 +106,8 @@ def write_xlsx(rows: Iterable[list[str]], *, guide: bool = False) -> bytes:
         cell.font = bold
         heading.append(cell)
     sheet.append(heading)
-    text_positions = {i for i, column in enumerate(COLUMNS) if column.key in TEXT_KEYS}
     for row in rows:
-        cells: list = list(row)
-        for i, value in enumerate(row):
-            # Text stays text: leading zeros of codes and account numbers are kept, and a
-            # name starting with "=" is not turned into a formula.
-            if i in text_positions or value.startswith("="):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"
-                cell.number_format = "@"
-                cells[i] = cell
-        sheet.append(cells)
+        sheet.append(xlsx_row(sheet, row))
     if guide:
         _write_guide(workbook.create_sheet("Hướng dẫn"), bold)
     out = io.BytesIO()

@@ -17,7 +17,8 @@ from datetime import date, datetime
 from flask import current_app
 from openpyxl import load_workbook
 
-from market.registry.spreadsheet.columns import COLUMNS, FORMULA_START, HEADERS, fold
+from market.downloads import FORMULA_START
+from market.registry.spreadsheet.columns import COLUMNS, HEADERS, fold
 from market.texts import N_
 
 ZIP_SIGNATURE = b"PK\x03\x04"

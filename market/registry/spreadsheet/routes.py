@@ -22,6 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from market.auth.access import Action, can, market_or_404, requires, visible_markets
 from market.errors import render_error
 from market.extensions import db
+from market.ids import id_arg
 from market.models import ImportJob, ImportStatus, Market
 from market.navigation import add_nav_entry
 from market.registry.spreadsheet import bp, jobs
@@ -151,7 +152,7 @@ def export_page():
 @bp.get("/export.<any(xlsx, csv):file_format>")
 @requires(Action.READ)
 def export_file(file_format: str):
-    market_id = request.args.get("market", type=int)
+    market_id = id_arg("market")
     market = market_or_404(market_id) if market_id else None
     rows = registry_rows(current_user, market)
     data = write_xlsx(rows) if file_format == "xlsx" else write_csv(rows)

@@ -1,7 +1,7 @@
 """figures over time: stall status history, opening days, stale marks, unmatched report rows
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-02 11:21:47.384838
 
 """
@@ -12,8 +12,8 @@ import market.models.base  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
