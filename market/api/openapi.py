@@ -72,16 +72,11 @@ class PaymentNotificationOut(BaseModel):
     duplicate: bool
 
 
-class WebhookRefusal(BaseModel):
-    status: int
-    detail: str
-
-
 def _webhook_path(operation: str, summary: str, body: str, answer: str) -> dict[str, Any]:
     """The payment webhooks belong to the monitor; they are published here with the rest."""
     headers = [{"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
                for name in ("X-Partner", "X-Timestamp", "X-Signature")]
-    refusal = {"content": {JSON: {"schema": {"$ref": REF.format(model="WebhookRefusal")}}}}
+    refusal = {"content": {PROBLEM: {"schema": {"$ref": REF.format(model="Problem")}}}}
     return {"post": {
         "operationId": operation, "tags": ["webhooks"], "summary": summary,
         "security": [], "parameters": headers,
@@ -163,8 +158,7 @@ def _operation(op: Operation, refs: dict[Any, str], components: dict[str, Any]) 
 def document() -> dict[str, Any]:
     """The whole document; built once per process (operations are fixed at import)."""
     models: list[tuple[type[BaseModel], str]] = [(schemas.Problem, "serialization")]
-    models += [(m, "serialization") for m in (PaymentNotificationOut, PaymentBatchOut,
-                                              WebhookRefusal)]
+    models += [(m, "serialization") for m in (PaymentNotificationOut, PaymentBatchOut)]
     models += [(PaymentNotificationIn, "validation"), (PaymentBatchIn, "validation")]
     for op in OPERATIONS:
         if op.response is not None:
