@@ -35,7 +35,12 @@ def test_quality_page_lists_each_problem_with_a_link(client):
     partner = PaymentPartner(name="Ngân hàng thử", secret="s")
     db.session.add(partner)
     db.session.flush()
-    db.session.add(PaymentNotification(partner_id=partner.id, transaction_id="T1", account_number="555",
+    # A payment to an account the market held (not matched, say, after a late change): the
+    # board of that market sees it; one to an account no market held is the administrator's.
+    db.session.add(PaymentNotification(partner_id=partner.id, transaction_id="T0", account_number="555",
+                                       amount=10000, paid_at=datetime(2026, 11, 20, tzinfo=UTC),
+                                       status=NotificationStatus.QUARANTINED))
+    db.session.add(PaymentNotification(partner_id=partner.id, transaction_id="T1", account_number="1099887766",
                                        amount=10000, paid_at=datetime(2026, 11, 20, tzinfo=UTC),
                                        status=NotificationStatus.QUARANTINED))
     board = make_user(Role.BOARD, markets=[market, quiet])
