@@ -1,14 +1,26 @@
 """Charts as SVG drawn on the server: numbers written on them, lines told apart by dash as
-well as colour, so they read on a phone, in black-and-white print and in a PDF."""
+well as colour, so they read on a phone, in black-and-white print and in a PDF.
+
+A page shows a chart about as wide as a phone's card (``WIDTH`` units to roughly as many CSS
+px), so that its 13-unit text stays at least 11 px on a phone. Nothing is shortened: long
+names wrap onto more lines, and a value label that would touch another text is left out (its
+point keeps the value as a tooltip) rather than drawn over it.
+"""
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from markupsafe import Markup, escape
 
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
+WIDTH = 300  # about the width of a chart card on a 360-390 px wide phone, in CSS px
+SIZE = 13  # font size of every text, in SVG units
+LINE = 17  # baseline to baseline: a line box of DejaVu Sans is 1.164 font sizes tall
+ASCENT, DESCENT = 0.93, 0.24  # of the font size, DejaVu Sans (among the widest fallbacks)
+HALO = ' stroke="#fff" stroke-width="3" paint-order="stroke"'  # a value stays legible over a line
 
 
 @dataclass(frozen=True)
@@ -19,46 +31,120 @@ class Series:
     dash: str = ""
 
 
-def svg_open(width: int, height: int, title: str) -> str:
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart" '
-        f'role="img" aria-label="{escape(title)}" {FONT} font-size="13"><title>{escape(title)}</title>'
-    )
-
-
 RUNGS = (
     ("registered", "#b7791f", ""),
     ("displayed", "#2a9d8f", "6 4"),
     ("active", "#0b6e4f", "2 3"),
 )
 
+# Advance widths (of the font size) that bound DejaVu Sans Bold from above; other fonts a
+# phone falls back to are narrower, so a text measured with these never ends up wider.
+NARROW, WIDE, CAPITAL, OTHER = 0.5, 1.05, 0.85, 0.72
 
-LABEL_GAP = 14  # px between the baselines of two value labels at one day
-CHAR_WIDTH = 0.62  # of the font size: a generous average for DejaVu Sans digits and letters
+
+def text_width(text: str, size: float = SIZE) -> float:
+    total = 0.0
+    for char in text:
+        base = unicodedata.normalize("NFD", char)[0]  # "ữ" is as wide as "u"
+        if base in " ,.:;/()[]|!'ijlftrI·-":
+            total += NARROW
+        elif base in "mwMW%@":
+            total += WIDE
+        elif base.isupper():
+            total += CAPITAL
+        else:
+            total += OTHER
+    return total * size
 
 
-def spread(wanted: list[float], low: float, high: float, gap: float = LABEL_GAP) -> list[float]:
-    """Baselines as close to ``wanted`` as possible, ``gap`` apart and within [low, high]
-    (close values at one day, such as 38 and 43, get labels that do not overlap)."""
-    order = sorted(range(len(wanted)), key=lambda k: wanted[k])
-    placed = [min(max(wanted[k], low), high) for k in order]
-    for k in range(1, len(placed)):
-        placed[k] = max(placed[k], placed[k - 1] + gap)
-    if placed and placed[-1] > high:
-        placed[-1] = high
-        for k in range(len(placed) - 2, -1, -1):
-            placed[k] = min(placed[k], placed[k + 1] - gap)
-    result = [0.0] * len(wanted)
-    for k, position in zip(order, placed, strict=True):
-        result[k] = position
-    return result
+def wrap(text: str, width: float, size: float = SIZE) -> list[str]:
+    """``text`` in lines no wider than ``width``, broken between words (a single word wider
+    than that keeps a line of its own)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(f"{lines[-1]} {word}", size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+@dataclass
+class Sheet:
+    """The texts placed so far, as boxes, so that a new one can be checked against them."""
+
+    boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
+
+    @staticmethod
+    def box(text: str, x: float, baseline: float, anchor: str = "start", size: float = SIZE):
+        width = text_width(text, size)
+        left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+        return left, baseline - ASCENT * size, left + width, baseline + DESCENT * size
+
+    def free(self, box, gap: float = 1.0) -> bool:
+        left, top, right, bottom = box
+        return all(right + gap <= a or b + gap <= left or bottom + gap <= c or d + gap <= top
+                   for a, c, b, d in self.boxes)
+
+    def take(self, box) -> None:
+        self.boxes.append(box)
+
+
+def svg_open(width: float, height: float, title: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'class="chart" role="img" aria-label="{escape(title)}" {FONT} font-size="{SIZE}">'
+        f'<title>{escape(title)}</title>'
+    )
+
+
+def text(x: float, baseline: float, content: str, extra: str = "") -> str:
+    return f'<text x="{x:.1f}" y="{baseline:.1f}"{extra}>{escape(content)}</text>'
+
+
+def heading(title: str, width: float, sheet: Sheet) -> tuple[list[str], float]:
+    """The title, wrapped, from the top left: its parts and the baseline of its last line."""
+    parts, baseline = [], 0.0
+    for line in wrap(title, width - 8):
+        baseline += LINE
+        parts.append(text(4, baseline, line, ' font-weight="bold"'))
+        sheet.take(sheet.box(line, 4, baseline))
+    return parts, baseline
+
+
+def legend(items: Sequence[tuple[str, str]], width: float, baseline: float,
+           sheet: Sheet) -> tuple[list[str], float]:
+    """Swatches (SVG markup at the origin, 24 units wide, standing on the baseline) each
+    with its label, flowing onto as many lines as the width needs."""
+    parts, x = [], 4.0
+    baseline += LINE
+    for swatch, label in items:
+        needed = 28 + text_width(label)
+        if x > 4 and x + needed > width - 4:
+            x, baseline = 4.0, baseline + LINE
+        parts.append(f'<g transform="translate({x:.1f} {baseline:.1f})">{swatch}</g>'
+                     + text(x + 28, baseline, label))
+        sheet.take((x, baseline - ASCENT * SIZE, x + needed, baseline + DESCENT * SIZE))
+        x += needed + 14
+    return parts, baseline
 
 
 def line_chart(days: Sequence[date], series: Sequence[Series], *, title: str,
-               width: int = 520, height: int = 300) -> Markup:
-    """Percentages over days; every point carries its value, placed clear of the others."""
-    left, right, top, bottom, inset = 44, 16, 40, 46, 18
-    plot_w, plot_h = width - left - right - 2 * inset, height - top - bottom
+               width: float = WIDTH) -> Markup:
+    """Percentages over days; every point carries its value where it can be written clear
+    of every other text, the latest day's first."""
+    sheet = Sheet()
+    parts, baseline = heading(title, width, sheet)
+    swatches = [(_stroke(s.colour, s.dash), s.label) for s in series]
+    legend_parts, baseline = legend(swatches, width, baseline, sheet)
+    parts += legend_parts
+    axis_w = text_width("100%") + 6
+    left, right, inset = axis_w, 8.0, 18.0
+    top = baseline + DESCENT * SIZE + LINE + 4  # room for a value label above 100 %
+    plot_h = 150.0
+    bottom = top + plot_h
+    height = bottom + LINE + 8
+    plot_w = width - left - right - 2 * inset
     n = max(len(days), 1)
 
     def x(i: int) -> float:
@@ -67,64 +153,76 @@ def line_chart(days: Sequence[date], series: Sequence[Series], *, title: str,
     def y(value: float) -> float:
         return top + plot_h * (1 - value / 100)
 
-    parts = [svg_open(width, height, title)]
     for value in (0, 25, 50, 75, 100):
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
-                     f'stroke="#ddd"/><text x="{left - 4}" y="{y(value) + 4:.1f}" text-anchor="end" '
-                     f'fill="#555">{value}%</text>')
+        label = f"{value}%"
+        parts.append(f'<line x1="{left:.1f}" x2="{width - right:.1f}" y1="{y(value):.1f}" '
+                     f'y2="{y(value):.1f}" stroke="#ddd"/>'
+                     + text(left - 4, y(value) + 4, label, ' text-anchor="end" fill="#555"'))
+        sheet.take(sheet.box(label, left - 4, y(value) + 4, "end"))
     # Day labels thin out when they would touch: every k-th one, always the last.
     spacing = plot_w / (n - 1) if n > 1 else plot_w
-    every = max(1, -(-(5 * 13 * CHAR_WIDTH + 8) // spacing))
+    every = max(1, int(-(-(text_width("00/00") + 8) // spacing)))
+    day_baseline = bottom + LINE
     for i, day in enumerate(days):
         if (n - 1 - i) % every == 0:
-            parts.append(f'<text x="{x(i):.1f}" y="{height - bottom + 18}" text-anchor="middle" '
-                         f'fill="#555">{day.strftime("%d/%m")}</text>')
+            parts.append(text(x(i), day_baseline, day.strftime("%d/%m"),
+                              ' text-anchor="middle" fill="#555"'))
     for line in series:
         points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(line.values))
-        dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
         parts.append(f'<polyline points="{points}" fill="none" stroke="{line.colour}" '
-                     f'stroke-width="2.5"{dash}/>')
-    for i in range(len(days)):
-        values = [line.values[i] for line in series]
-        baselines = spread([y(v) - 6 for v in values], top - 6, y(0) - 5)
-        for line, value, baseline in zip(series, values, baselines, strict=True):
-            parts.append(f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="3" fill="{line.colour}"/>'
-                         f'<text x="{x(i):.1f}" y="{baseline:.1f}" text-anchor="middle" '
-                         f'fill="{line.colour}" font-size="12" font-weight="bold">{value:.0f}</text>')
-    legend_x = left
-    for line in series:
-        dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
-        parts.append(f'<line x1="{legend_x}" x2="{legend_x + 24}" y1="14" y2="14" stroke="{line.colour}" '
-                     f'stroke-width="2.5"{dash}/><text x="{legend_x + 28}" y="18">{escape(line.label)}</text>')
-        legend_x += 40 + 13 * CHAR_WIDTH * len(line.label)
-    parts.append(f'<text x="{width - right}" y="{height - 6}" text-anchor="end" fill="#555">'
-                 f'{escape(title)}</text></svg>')
-    return Markup("".join(parts))
+                     f'stroke-width="2.5"{_dash(line.dash)}/>')
+    order = [n - 1, 0, *range(n - 2, 0, -1)] if n > 1 else [0]
+    for i in order:
+        for line in series:
+            value = line.values[i]
+            label = f"{value:.0f}"
+            tooltip = f"<title>{escape(line.label)} {days[i].strftime('%d/%m/%Y')}: {label}%</title>"
+            parts.append(f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="3" fill="{line.colour}">'
+                         f'{tooltip}</circle>')
+            for candidate in (y(value) - 6, y(value) + 6 + ASCENT * SIZE):
+                box = sheet.box(label, x(i), candidate, "middle")
+                if box[1] >= top - LINE and box[3] <= bottom + 2 and sheet.free(box):
+                    sheet.take(box)
+                    parts.append(text(x(i), candidate, label,
+                                      f' text-anchor="middle" fill="{line.colour}" font-weight="bold"{HALO}'))
+                    break
+    parts.append("</svg>")
+    return Markup(svg_open(width, height, title) + "".join(parts))
+
+
+def _dash(dash: str) -> str:
+    return f' stroke-dasharray="{dash}"' if dash else ""
+
+
+def _stroke(colour: str, dash: str) -> str:
+    """A series' line in the legend, 24 units long, a little above the baseline."""
+    return f'<line x1="0" x2="24" y1="-4" y2="-4" stroke="{colour}" stroke-width="2.5"{_dash(dash)}/>'
 
 
 def bar_chart(groups: Sequence[tuple[str, Sequence[float]]], labels: Sequence[str], *, title: str,
-              width: int = 520) -> Markup:
-    """For each group, one bar per rung (percent), each labelled with its value."""
-    left, right, bar, gap = 170, 46, 15, 10
+              width: float = WIDTH) -> Markup:
+    """For each group its whole name on a line of its own (wrapped when long), then one bar
+    per rung (percent), each followed by its value."""
+    sheet = Sheet()
     colours = [colour for _, colour, _ in RUNGS]
-    group_h = bar * len(labels) + gap
-    height = 30 + group_h * len(groups) + 10
-    plot_w = width - left - right
-    parts = [svg_open(width, height, title)]
-    legend_x = 8
-    for label, colour in zip(labels, colours, strict=False):
-        parts.append(f'<rect x="{legend_x}" y="6" width="12" height="12" fill="{colour}"/>'
-                     f'<text x="{legend_x + 16}" y="16">{escape(label)}</text>')
-        legend_x += 26 + 8 * len(label)
-    for g, (name, values) in enumerate(groups):
-        top = 30 + g * group_h
-        parts.append(f'<text x="{left - 6}" y="{top + group_h / 2:.1f}" text-anchor="end">'
-                     f'{escape(name[:24])}</text>')
+    parts, baseline = heading(title, width, sheet)
+    swatches = [(f'<rect x="6" y="-11" width="12" height="12" fill="{colour}"/>', label)
+                for label, colour in zip(labels, colours, strict=False)]
+    legend_parts, baseline = legend(swatches, width, baseline, sheet)
+    parts += legend_parts
+    left = 4.0
+    plot_w = width - left - text_width("100%") - 8
+    for name, values in groups:
+        baseline += 8
+        for line in wrap(name, width - 8):
+            baseline += LINE
+            parts.append(text(left, baseline, line))
         for i, value in enumerate(values):
-            w = plot_w * max(value, 0) / 100
-            by = top + i * bar
-            parts.append(f'<rect x="{left}" y="{by}" width="{w:.1f}" height="{bar - 2}" '
-                         f'fill="{colours[i % len(colours)]}"/><text x="{left + w + 4:.1f}" '
-                         f'y="{by + bar - 3}" font-size="12">{value:.0f}%</text>')
+            baseline += LINE
+            w = plot_w * min(max(value, 0), 100) / 100
+            parts.append(f'<rect x="{left:.1f}" y="{baseline - 11:.1f}" width="{w:.1f}" height="13" '
+                         f'fill="{colours[i % len(colours)]}"/>'
+                         + text(left + w + 4, baseline, f"{value:.0f}%"))
+    height = baseline + DESCENT * SIZE + 6
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return Markup(svg_open(width, height, title) + "".join(parts))

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from weasyprint import HTML
 
-from market.dashboard.charts import RUNGS, Series, line_chart
+from market.dashboard.charts import RUNGS, WIDTH, Series, line_chart
 from market.dashboard.definitions import Definition, definitions
 from market.dashboard.figures import AreaFigures, Figures, area_targets, compute_area
 from market.extensions import db
@@ -45,13 +45,13 @@ def rung_labels() -> dict[str, str]:
     return {"registered": _("Có tài khoản"), "displayed": _("Đã treo mã QR"), "active": _("Đang dùng QR")}
 
 
-def trend_chart(points, title: str):
+def trend_chart(points, title: str, width: float = WIDTH):
     labels = rung_labels()
     series = [
         Series(labels[rung], [f.share(f"reached_{rung}") for _, f in points], colour, dash)
         for rung, colour, dash in RUNGS
     ]
-    return line_chart([day for day, _ in points], series, title=title)
+    return line_chart([day for day, _ in points], series, title=title, width=width)
 
 
 def report_month(text: str | None) -> date | None:
@@ -106,6 +106,6 @@ def area_report(user: User, unit: AdminUnit | None, month: date | None, today: d
 def report_pdf(report: AreaReport) -> bytes:
     chart = None
     if report.figures.monthly:
-        chart = trend_chart(report.figures.monthly, _("Tỉ lệ theo tháng (%)"))
+        chart = trend_chart(report.figures.monthly, _("Tỉ lệ theo tháng (%)"), width=520)  # 170 mm of paper
     html = render_template("reports/area.html", report=report, labels=rung_labels(), chart=chart)
     return HTML(string=html, url_fetcher=url_fetcher()).write_pdf()
