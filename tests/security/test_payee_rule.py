@@ -49,6 +49,7 @@ STALLS = ("A01", "A02")
 FIRST_START = date(2025, 1, 1)
 # Enough to find each known bypass with its guard removed (see the module's docstring).
 EXAMPLES, STEPS = 30, 20
+THEN = ("nothing", "send a link", "vendor confirms at once")
 
 
 @pytest.fixture(scope="module")
@@ -218,22 +219,33 @@ class PayeeRule(RuleBasedStateMachine):
     # --- the rules ------------------------------------------------------------------------
 
     @rule(actor=st.sampled_from(MAKERS), code=st.sampled_from(STALLS),
-          path=st.sampled_from(("web", "api")), send_link=st.booleans())
-    def change_account(self, actor, code, path, send_link):
-        """Change the account; perhaps send the vendor a link to confirm it, as boards do."""
+          path=st.sampled_from(("web", "api")), then=st.sampled_from(THEN))
+    def change_account(self, actor, code, path, then="nothing"):
+        """Change the account; perhaps send the vendor a link to confirm it, as boards do,
+        and perhaps the vendor, standing at the desk, confirms it on the spot."""
         self.act(actor, lambda: (self.web_account if path == "web" else self.api_account)(
             actor, code))
-        if send_link:
-            self.issue_link(actor, code)
+        if then != "nothing":
+            link = self.give_link(actor, code)
+            if link is not None and then == "vendor confirms at once":
+                self.vendor_confirms(link, forged=False)
 
     @rule(actor=st.sampled_from(MAKERS), code=st.sampled_from(STALLS),
-          path=st.sampled_from(("web", "api")), with_account=st.booleans())
-    def replace_tenant(self, actor, code, path, with_account):
+          path=st.sampled_from(("web", "api")), with_account=st.booleans(),
+          former_tries_link=st.booleans())
+    def replace_tenant(self, actor, code, path, with_account, former_tries_link):
+        """A new tenant, perhaps with an account at once; perhaps the former tenant, who kept
+        the link on their phone, opens it afterwards and confirms what it offers."""
+        before = self.open_tenancy(code)
+
         def step():
             (self.web_tenant if path == "web" else self.api_tenant)(actor, code)
             if with_account:
                 (self.web_account if path == "web" else self.api_account)(actor, code)
         self.act(actor, step)
+        kept = [link for link in self.links if link.stall == code and link.tenancy == before]
+        if former_tries_link and kept and before != self.open_tenancy(code):
+            self.vendor_confirms(kept[-1], forged=True)
 
     @rule(actor=st.sampled_from(MAKERS), code=st.sampled_from(STALLS))
     def end_tenancy(self, actor, code):
@@ -266,19 +278,27 @@ class PayeeRule(RuleBasedStateMachine):
     @rule(actor=st.sampled_from(("board_a", "board_b", "admin")),
           code=st.sampled_from(STALLS))
     def issue_link(self, actor, code):
+        self.give_link(actor, code)
+
+    def give_link(self, actor: str, code: str) -> Link | None:
+        """Issue a vendor link through the stall page's button; the link, when one was made."""
         stall_id = self.stalls[code].id
         page = self.people[actor].post(f"/stalls/{stall_id}/links", {}).get_data(as_text=True)
         found = re.search(r"/v/([\w-]{20,})", page)
-        if found:
-            self.links.append(Link(found.group(1), actor, code, self.open_tenancy(code)))
+        if not found:
+            return None
+        self.links.append(Link(found.group(1), actor, code, self.open_tenancy(code)))
+        return self.links[-1]
 
     @rule(data=st.data(), forged=st.booleans())
     def confirm_through_a_link(self, data, forged):
+        """The holder of a recent link confirms what its page shows."""
+        if self.links:
+            self.vendor_confirms(data.draw(st.sampled_from(self.links[-3:])), forged)
+
+    def vendor_confirms(self, link: Link, forged: bool) -> None:
         """The holder of a link confirms what its page shows; a forged form names the pending
         payee even when the page offers no button."""
-        if not self.links:
-            return
-        link = data.draw(st.sampled_from(self.links[-3:]))  # the links in use are recent
         model = self.stalls[link.stall]
         vendor = self.people["board_a"].client.application.test_client()
         page = vendor.get(f"/v/{link.token}")
@@ -318,10 +338,12 @@ class PayeeRule(RuleBasedStateMachine):
     @rule(actor=st.sampled_from(PEOPLE), maker=st.sampled_from(MAKERS),
           code=st.sampled_from(STALLS), path=st.sampled_from(("web", "api")))
     def approve_a_stale_page(self, actor, maker, code, path):
-        """A stale approval: the page is opened, someone changes the account again, then the
-        form of the page opened before is sent."""
+        """A stale approval: the maker changes the account, the person opens the page that
+        offers that change, the maker changes it again, then the form of the page opened
+        before is sent."""
+        self.change_account(maker, code, path)
         payee, seen = self.stall_page(actor, code)
-        self.change_account(maker, code, path, send_link=False)
+        self.change_account(maker, code, path)
         self.people[actor].post(f"/stalls/{self.stalls[code].id}/account/approve",
                                 {"payee": payee})
         self.credit(actor, code, seen)
