@@ -38,6 +38,9 @@ def definitions() -> list[Definition]:
             "Có ít nhất %(payments)s giao dịch QR trong %(activity)s ngày tính đến ngày tính, "
             "hoặc lần kiểm tra gần nhất (trong %(inspection)s ngày) ghi người bán có dùng QR.",
             payments=windows.min_payments, activity=activity, inspection=inspection)),
+        Definition(_("Đã treo mã, chưa dùng"), _(
+            "Bậc của gian hàng đã treo mã QR (như trên) nhưng chưa dùng QR, chưa ngừng dùng và "
+            "chưa từ chối. Khác với “Đã treo mã QR”, con số này không gồm gian hàng đang dùng QR.")),
         Definition(_("Đã ngừng dùng"), _(
             "Từng dùng QR trước đây nhưng nay không còn đạt điều kiện đang dùng.")),
         Definition(_("Từ chối"), _(

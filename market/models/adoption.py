@@ -38,7 +38,9 @@ STEP_LABELS = {
     AdoptionStep.NO_ACCOUNT: _l("Chưa có tài khoản"),
     AdoptionStep.REGISTERED: _l("Đã đăng ký tài khoản"),
     AdoptionStep.ISSUED: _l("Đã cấp mã QR"),
-    AdoptionStep.DISPLAYED: _l("Đã treo mã QR"),
+    # Not "Đã treo mã QR": the dashboard's rung of that name also counts stalls that went on
+    # to use QR; this step is the stalls whose sign was seen and that do not use it yet.
+    AdoptionStep.DISPLAYED: _l("Đã treo mã, chưa dùng"),
     AdoptionStep.ACTIVE: _l("Đang dùng QR"),
     AdoptionStep.LAPSED: _l("Đã ngừng dùng"),
     AdoptionStep.DECLINED: _l("Từ chối"),
