@@ -35,8 +35,13 @@ def test_board_registers_a_stall_and_prints_its_sign_and_the_whole_market(journe
     page.get_by_text("Đã ghi nhận hộ kinh doanh Nguyễn Thị Lan").wait_for()
 
     journey.click("Đăng ký tài khoản")
-    page.get_by_label("Tìm ngân hàng").fill("VCB")
-    assert page.get_by_label("Ngân hàng", exact=True).input_value() == "970436"
+    picker, bank = page.get_by_label("Tìm ngân hàng"), page.get_by_label("Ngân hàng", exact=True)
+    for typed, found in [("MB", "970422"), ("quan doi", "970422"), ("TCB", "970407"),
+                         ("vcb", "970436"), ("zzz", ""), ("VCB", "970436")]:
+        picker.fill(typed)  # a code (MB Bank before CIMB), a name without diacritics, nothing
+        assert bank.input_value() == found, typed
+        first = bank.locator("option:not([hidden])").nth(1)  # after the blank choice
+        assert (first.get_attribute("value") if found else first.count()) == (found or 0), typed
     page.get_by_label("Số tài khoản", exact=True).fill("1023456789")
     page.get_by_label("Nhập lại số tài khoản").fill("1023456788")
     journey.shot("account-mistyped")
