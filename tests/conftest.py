@@ -15,7 +15,8 @@ from market import create_app
 from market.extensions import db
 
 # Debian's Chromium, for the browser tests (tests/journeys, tests/offline, tests/dashboard).
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium; scripts/test names another build (Playwright's, on Ubuntu) in MARKET_CHROMIUM.
+CHROMIUM = os.environ.get("MARKET_CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 

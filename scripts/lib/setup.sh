@@ -92,6 +92,38 @@ ensure_venv() {
   fi
 }
 
+# The browser tests drive Chromium. Debian packages it as `chromium` (/usr/bin/chromium).
+# Ubuntu's `chromium-browser` only installs the snap, which does not start in a container or
+# a chroot and is not at /usr/bin/chromium: there the tests use Playwright's own build of
+# Chromium and the system libraries it names. MARKET_CHROMIUM, when set, is used as it is.
+ensure_chromium() {
+  if [ -n "${MARKET_CHROMIUM:-}" ]; then
+    say "browser for the tests: $MARKET_CHROMIUM"
+    return
+  fi
+  if [ -x /usr/bin/chromium ] && ! snap_stub /usr/bin/chromium; then
+    export MARKET_CHROMIUM=/usr/bin/chromium
+    return
+  fi
+  if apt-cache show chromium 2>/dev/null | grep -q '^Package: chromium$' \
+      && ! apt-cache show chromium 2>/dev/null | grep -Eq '^(Pre-)?Depends:.*snapd'; then
+    install_packages chromium
+    export MARKET_CHROMIUM=/usr/bin/chromium
+    return
+  fi
+  say "this system packages Chromium only as a snap: installing Playwright's Chromium for the tests"
+  local deps="--with-deps"
+  [ "$(id -u)" = 0 ] || command -v sudo >/dev/null || deps=""
+  "$VENV/bin/playwright" install $deps chromium
+  MARKET_CHROMIUM=$("$VENV/bin/python" -c 'from playwright.sync_api import sync_playwright
+with sync_playwright() as p: print(p.chromium.executable_path)')
+  export MARKET_CHROMIUM
+}
+
+snap_stub() {  # a launcher script that only says to install (or starts) the snap
+  head -c 2 "$1" | grep -q '#!' && grep -q snap "$1"
+}
+
 compile_translations() {
   # The interface's own catalogue, and Vietnamese for the form library's validator messages.
   for domain in messages wtforms; do
