@@ -44,8 +44,12 @@ ensure_venv_module() {
   versioned="python$("$PYTHON" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')-venv"
   if apt-cache show "$versioned" >/dev/null 2>&1; then
     install_packages "$versioned"
-  else
+  elif apt-cache show python3-venv >/dev/null 2>&1; then
     install_packages python3-venv
+  else  # Ubuntu keeps both in "universe", on by default but not on every minimal image
+    echo "Neither $versioned nor python3-venv is known to apt." >&2
+    echo "On Ubuntu enable the universe component (sudo add-apt-repository universe), then run again." >&2
+    exit 1
   fi
 }
 
@@ -112,9 +116,9 @@ ensure_chromium() {
     return
   fi
   say "this system packages Chromium only as a snap: installing Playwright's Chromium for the tests"
-  local deps="--with-deps"
-  [ "$(id -u)" = 0 ] || command -v sudo >/dev/null || deps=""
-  "$VENV/bin/playwright" install $deps chromium
+  local deps=(--with-deps)  # its system libraries, with apt-get (through sudo when not root)
+  [ "$(id -u)" = 0 ] || command -v sudo >/dev/null || deps=()
+  "$VENV/bin/playwright" install "${deps[@]}" chromium
   MARKET_CHROMIUM=$("$VENV/bin/python" -c 'from playwright.sync_api import sync_playwright
 with sync_playwright() as p: print(p.chromium.executable_path)')
   export MARKET_CHROMIUM
