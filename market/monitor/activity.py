@@ -44,14 +44,14 @@ def mark_late_payments(stall_days: list[tuple[int, date]]) -> None:
 def set_day(rows: list[dict]) -> None:
     """Replace days' figures from a bank report (re-importing the same report changes nothing).
 
-    ``rows`` hold stall_id, day, payments and amount.
+    ``rows`` hold stall_id, day, payments and amount. One statement with the rows as its
+    parameter sets, so its compiled form is the same for any number of rows (a ``VALUES``
+    list of each length would be compiled and kept once per length).
     """
     if not rows:
         return
     now = utcnow()
-    statement = _insert().values(
-        [dict(row, source=ActivitySource.REPORT, updated_at=now) for row in rows]
-    )
+    statement = _insert()
     statement = statement.on_conflict_do_update(
         index_elements=["stall_id", "day", "source"],
         set_={
@@ -60,5 +60,6 @@ def set_day(rows: list[dict]) -> None:
             "updated_at": statement.excluded.updated_at,
         },
     )
-    db.session.execute(statement)
+    db.session.execute(statement, [dict(row, source=ActivitySource.REPORT, updated_at=now)
+                                   for row in rows])
     mark_late_payments([(row["stall_id"], row["day"]) for row in rows])

@@ -10,22 +10,23 @@ its account changed) add up. A row that matches no stall is kept aside with its 
 (``UnmatchedReportRow``) and never stops the other rows; a row that cannot be read does.
 
 The file is read as a stream, ``CHUNK`` rows at a time: each chunk's accounts are looked up
-together and, when importing, its rows written at once, so a report of a million rows needs
-memory for a chunk and two small keys per row (to find an account and day, or a stall and day,
-given twice), not for the file. The caller commits only when every row was right, and rolls
-back otherwise.
+together and, when importing, its rows written at once. The keys of the rows read so far (to
+find an account and day, or a stall and day, given twice) are kept in a temporary file rather
+than in memory, so the memory an import needs is that of a chunk whatever the size of the
+report. The caller commits only when every row was right, and rolls back otherwise.
 """
 from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, insert, select
 
 from market.extensions import db
 from market.models import UnmatchedReportRow
@@ -64,13 +65,42 @@ class ReportCheck:
             self.unmatched.append(row)
 
 
-@dataclass
 class _Seen:
-    """Keys of the rows read so far, as small ints: an account and day given twice is an
-    error; a stall and day reached again (through another account) adds up."""
+    """Keys of the rows read so far: an account and day given twice is an error; a stall and
+    day reached again (through another account) adds up.
 
-    accounts: dict[int, int] = field(default_factory=dict)  # hash of (BIN, account, day) → line
-    stall_days: set[int] = field(default_factory=set)
+    They live in a private SQLite file (removed when closed) whose page cache is bounded,
+    not in Python sets, which would grow by some 150 bytes a row (150 MB for a million)."""
+
+    def __init__(self) -> None:
+        self._keys = sqlite3.connect("")  # "": a temporary file, spilled to from a small cache
+        self._keys.executescript("""
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            PRAGMA cache_size = -4096;
+            CREATE TABLE account_day (bank_bin TEXT, account_number TEXT, day INTEGER,
+                                      line INTEGER, PRIMARY KEY (bank_bin, account_number, day))
+                WITHOUT ROWID;
+            CREATE TABLE stall_day (stall_id INTEGER, day INTEGER, PRIMARY KEY (stall_id, day))
+                WITHOUT ROWID;
+        """)
+
+    def earlier_line(self, bank_bin: str, account_number: str, day: date, line: int) -> int | None:
+        """The line that gave this account and day before, or None (and it is noted)."""
+        key = (bank_bin, account_number, day.toordinal())
+        if self._keys.execute("INSERT OR IGNORE INTO account_day VALUES (?, ?, ?, ?)",
+                              (*key, line)).rowcount:
+            return None
+        return self._keys.execute("SELECT line FROM account_day WHERE bank_bin = ? AND "
+                                  "account_number = ? AND day = ?", key).fetchone()[0]
+
+    def first_time(self, stall_id: int, day: date) -> bool:
+        """Whether this stall and day are reached for the first time (they are noted)."""
+        return bool(self._keys.execute("INSERT OR IGNORE INTO stall_day VALUES (?, ?)",
+                                       (stall_id, day.toordinal())).rowcount)
+
+    def close(self) -> None:
+        self._keys.close()
 
 
 def _day(text: str) -> date:
@@ -132,6 +162,8 @@ def check_report(content: bytes | str | IO[bytes], *, write: bool = False,
         check.refuse(reader.line_num, _("Tệp CSV hỏng: %(reason)s.", reason=str(error)))
     except UnicodeDecodeError:
         check.refuse(reader.line_num, _("Tệp không phải CSV dạng văn bản UTF-8."))
+    finally:
+        seen.close()
     return check
 
 
@@ -143,12 +175,11 @@ def _check_chunk(chunk: list[tuple[int, dict]], check: ReportCheck, seen: _Seen,
         if error:
             check.refuse(line, error)
             continue
-        key = hash((values["bank_bin"], values["account_number"], values["day"].toordinal()))
-        if key in seen.accounts:
-            check.refuse(line, _("Trùng tài khoản và ngày với dòng %(line)d.",
-                                 line=seen.accounts[key]))
+        earlier = seen.earlier_line(values["bank_bin"], values["account_number"], values["day"],
+                                    line)
+        if earlier is not None:
+            check.refuse(line, _("Trùng tài khoản và ngày với dòng %(line)d.", line=earlier))
             continue
-        seen.accounts[key] = line
         parsed.append(values)
     matches = match_payments((v["bank_bin"] or None, v["account_number"], v["day"]) for v in parsed)
     days: dict[tuple[int, date], dict] = {}  # this chunk's stall-days, summed
@@ -162,13 +193,12 @@ def _check_chunk(chunk: list[tuple[int, dict]], check: ReportCheck, seen: _Seen,
             unmatched.append(row)
             continue
         check.count += 1
-        stall_day = match.stall_id * 4_000_000 + values["day"].toordinal()
         figures = {"stall_id": match.stall_id, "day": values["day"],
                    "payments": values["payments"], "amount": values["amount"]}
-        if stall_day in seen.stall_days and (match.stall_id, values["day"]) not in days:
+        if (not seen.first_time(match.stall_id, values["day"])
+                and (match.stall_id, values["day"]) not in days):
             again.append(figures)
             continue
-        seen.stall_days.add(stall_day)
         total = days.setdefault((match.stall_id, values["day"]), dict(figures, payments=0, amount=0))
         total["payments"] += values["payments"]
         total["amount"] += values["amount"]
@@ -177,7 +207,8 @@ def _check_chunk(chunk: list[tuple[int, dict]], check: ReportCheck, seen: _Seen,
         for figures in again:
             add_payments(figures["stall_id"], figures["day"], ActivitySource.REPORT,
                          figures["payments"], figures["amount"])
-        db.session.add_all(UnmatchedReportRow(**row) for row in unmatched)
+        if unmatched:  # rows rather than objects: nothing of them stays in the session
+            db.session.execute(insert(UnmatchedReportRow), unmatched)
         db.session.flush()
 
 
