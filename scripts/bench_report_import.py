@@ -10,6 +10,11 @@ day repeat), then runs ``flask --app market monitor import-activity --commit`` o
 child process, and, side by side, the same command on a one-row report (what the application
 costs before any row). Prints each one's peak resident memory (the child's ``ru_maxrss``),
 time and rows/s: memory that does not grow from the smaller report to the larger is bounded.
+
+With ``--keys``, it measures only what the import keeps per row to find an account and day,
+or a stall and day, given twice, for each ``--rows`` size in a child process: in Python sets
+(one key per row, as the import kept them before) against the temporary file it keeps them in
+now (``market.monitor.reports._Seen``). No database is needed.
 The database must hold the load data (``scripts/gen_load_data.py``; ``scripts/bench_ingest.py``
 makes a small one).
 """
@@ -85,13 +90,63 @@ def import_in_child(database_url: str, path: Path) -> tuple[float, float, str]:
     return usage.ru_maxrss / 1024, seconds, out.strip().splitlines()[-1]
 
 
+def hold_keys(store: str, rows: int) -> None:
+    """Note ``rows`` keys of rows as the import does, in ``store`` ("sets" or "file")."""
+    from market.monitor.reports import _Seen
+
+    first, seen = date(2025, 1, 1), _Seen()
+    accounts: dict[int, int] = {}
+    stall_days: set[int] = set()
+    for line in range(rows):
+        day = first + timedelta(days=line // 5000)
+        number, stall = f"{9_700_000_000 + line % 5000}", 1 + line % 5000
+        if store == "sets":
+            accounts.setdefault(hash(("", number, day.toordinal())), line)
+            stall_days.add(stall * 4_000_000 + day.toordinal())
+        else:
+            seen.earlier_line("", number, day, line)
+            seen.first_time(stall, day)
+    seen.close()
+
+
+def keys_in_child(store: str, rows: int) -> tuple[float, float]:
+    """(peak MB, seconds) of ``hold_keys`` in a child process."""
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, __file__, "--hold", store, "--rows", str(rows)],
+                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    _pid, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"holding keys in {store} failed")
+    return usage.ru_maxrss / 1024, time.perf_counter() - started
+
+
+def compare_keys(sizes: list[int]) -> None:
+    print("| keys of | in Python sets (before) | in the temporary file (now) | time, sets | "
+          "time, file |")
+    print("|---|---:|---:|---:|---:|")
+    for rows in sizes:
+        (sets_mb, sets_s), (file_mb, file_s) = keys_in_child("sets", rows), keys_in_child("file", rows)
+        print(f"| {rows:,} rows | {sets_mb:.0f} MB | {file_mb:.0f} MB | {sets_s:.1f} s | "
+              f"{file_s:.1f} s |")
+    print(f"\nload average {os.getloadavg()[0]:.1f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url",
                         default="postgresql+psycopg://postgres@127.0.0.1:5432/bench_ingest")
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--accounts", type=int, default=5_000)
+    parser.add_argument("--keys", action="store_true",
+                        help="measure only the keys kept per row, before and now")
+    parser.add_argument("--hold", choices=["sets", "file"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.hold:
+        hold_keys(args.hold, args.rows[0])
+        return 0
+    if args.keys:
+        compare_keys(args.rows)
+        return 0
 
     numbers, first = accounts(args.database_url, args.accounts)
     results = []
