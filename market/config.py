@@ -39,6 +39,13 @@ DEFAULTS: dict[str, Any] = {
     # the skew): a bank retries for days, never for years.
     "PAYMENT_MAX_AGE_DAYS": 400,
     "PAYMENT_BATCH_MAX": 1000,
+    # PostgreSQL: a notice sent alone is answered once its commit is in the database's memory,
+    # without waiting for the disk (see "Payment notices" in the README for what a crash can
+    # lose and how the day's report restores it); True waits for the disk as for anything else.
+    "PAYMENT_NOTICE_WAITS_FOR_DISK": False,
+    # The stall an account paid on a day is kept this long per process (forgotten at once at
+    # any recorded change of the registry); 0 looks it up for every notice.
+    "PAYMENT_PAYEE_KEEP_SECONDS": 60,
     # Shared state of several processes and machines: None keeps everything in this process.
     "REDIS_URL": None,
     "REDIS_PREFIX": "market",

@@ -75,6 +75,31 @@ class Kept:
                 self._entries.popitem(last=False)
         return value
 
+    def peek(self, key: Hashable, *, state: Hashable = None) -> Any | None:
+        """The value kept for ``key`` under ``state`` and not expired, or None (computing
+        nothing: for callers that look many keys up at once and compute the missing together)."""
+        _listen_once()
+        now = time.monotonic()
+        with self._lock:
+            entry = self._entries.get(key)
+            if (entry is not None and entry.state == state
+                    and (entry.expires is None or entry.expires > now)):
+                self._entries.move_to_end(key)
+                return entry.value
+        return None
+
+    def put(self, key: Hashable, value: Any, *, state: Hashable = None,
+            seconds: float | None = None) -> None:
+        """Keep ``value`` for ``key`` (``seconds`` as in ``get``; 0 keeps nothing)."""
+        if seconds is not None and seconds <= 0:
+            return
+        now = time.monotonic()
+        with self._lock:
+            self._entries[key] = _Entry(state, None if seconds is None else now + seconds, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

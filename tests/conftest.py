@@ -11,7 +11,7 @@ from flask_babel import refresh
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from market import create_app
+from market import create_app, kept
 from market.extensions import db
 
 # Debian's Chromium, for the browser tests (tests/journeys, tests/offline, tests/dashboard).
@@ -85,6 +85,7 @@ def _app_context(request):
         db.session.rollback()
         db.session.remove()
         empty_tables()
+        kept.forget_everything()  # nothing kept about rows that are gone
 
 
 def empty_tables() -> None:

@@ -29,11 +29,12 @@ from market.models import PaymentNotification, PaymentPartner, Stall, User, utcn
 from market.models.evidence import ActivitySource, NotificationStatus, PartnerKind
 from market.monitor.activity import add_payments
 from market.monitor.clock import local_day
-from market.monitor.notices import Notice, Outcome, record_notices
-from market.monitor.registry_lookup import match_payments
+from market.monitor.notices import Notice, Outcome, answer_before_the_disk, record_notices
+from market.monitor.registry_lookup import Match, match_payments
 
 MAX_AMOUNT = 9_999_999_999_999  # VietQR's 13 digits
 _partners = Kept(64)
+_payees = Kept(50_000)  # (database, BIN, account, day) → the stall it paid: about 15 MB
 
 
 class WebhookRejected(Exception):
@@ -168,11 +169,36 @@ def _fields(data: Any) -> dict:
 
 
 def _notices(checked: list[dict]) -> list[Notice]:
-    """The checked notices with the stall each pays, found in one query (an account that pays
-    no single stall leaves the notice quarantined)."""
-    matches = match_payments(_payee_key(f) for f in checked)
+    """The checked notices with the stall each pays (an account that pays no single stall
+    leaves the notice quarantined)."""
+    matches = _matches([_payee_key(f) for f in checked])
     return [Notice(**f, stall_id=matches[_payee_key(f)].stall_id, reason=matches[_payee_key(f)].reason)
             for f in checked]
+
+
+def _matches(keys: list[tuple[str | None, str, date]]) -> dict[tuple[str | None, str, date], Match]:
+    """``match_payments``, the stalls found kept a while per process: a stall's account is
+    paid some thirty times a day, and finding its stall costs more than the rest of a notice.
+
+    Only a stall found is kept, never "none" (an account registered a minute later must be
+    found then); every kept stall is forgotten at each recorded change of the registry, in
+    every process at once with Redis, and after ``PAYMENT_PAYEE_KEEP_SECONDS`` in any case."""
+    seconds = float(current_app.config["PAYMENT_PAYEE_KEEP_SECONDS"])
+    database = str(db.engine.url)
+    found: dict[tuple[str | None, str, date], Match] = {}
+    missing = []
+    for key in dict.fromkeys(keys):
+        stall_id = _payees.peek((database, *key)) if seconds > 0 else None
+        if stall_id is None:
+            missing.append(key)
+        else:
+            found[key] = Match(stall_id)
+    if missing:
+        for key, match in match_payments(missing).items():
+            found[key] = match
+            if match.stall_id is not None:
+                _payees.put((database, *key), match.stall_id, seconds=seconds)
+    return found
 
 
 def _payee_key(fields: dict) -> tuple[str | None, str, date]:
@@ -193,6 +219,7 @@ def receive_payment_notification(
         checked = _fields(_json(body))
     except NoticeRefused as refusal:
         raise WebhookRejected(400, f"bad notification: {refusal}") from None
+    answer_before_the_disk()
     return record_notices(partner_id, _notices([checked]))[0]
 
 
