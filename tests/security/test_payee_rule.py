@@ -335,12 +335,15 @@ class PayeeRule(RuleBasedStateMachine):
                                 {"payee": payee or pending_payee_id(model.id)})
         self.credit(actor, code, seen)
 
-    @rule(actor=st.sampled_from(PEOPLE), maker=st.sampled_from(MAKERS),
+    @rule(actor=st.sampled_from(sorted(CONFIRMERS)), maker=st.sampled_from(MAKERS),
           code=st.sampled_from(STALLS), path=st.sampled_from(("web", "api")))
     def approve_a_stale_page(self, actor, maker, code, path):
-        """A stale approval: the maker changes the account, the person opens the page that
+        """A stale approval by someone the page offers approval to: the maker changes the
+        account (a stall without a tenant gets one first), the person opens the page that
         offers that change, the maker changes it again, then the form of the page opened
-        before is sent."""
+        before is sent. (Anyone's approval of what the page shows now is ``approve``.)"""
+        if self.open_tenancy(code) is None:
+            self.act(maker, lambda: self.web_tenant(maker, code))
         self.change_account(maker, code, path)
         payee, seen = self.stall_page(actor, code)
         self.change_account(maker, code, path)
