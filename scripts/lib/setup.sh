@@ -118,7 +118,11 @@ ensure_chromium() {
   say "this system packages Chromium only as a snap: installing Playwright's Chromium for the tests"
   local deps=(--with-deps)  # its system libraries, with apt-get (through sudo when not root)
   [ "$(id -u)" = 0 ] || command -v sudo >/dev/null || deps=()
-  "$VENV/bin/playwright" install "${deps[@]}" chromium
+  if ! "$VENV/bin/playwright" install "${deps[@]}" chromium; then
+    echo "Could not install Playwright's Chromium (its download needs cdn.playwright.dev)." >&2
+    echo "Set MARKET_CHROMIUM=/path/to/chromium (any Chromium or Chrome that is not a snap) and run again." >&2
+    exit 1
+  fi
   MARKET_CHROMIUM=$("$VENV/bin/python" -c 'from playwright.sync_api import sync_playwright
 with sync_playwright() as p: print(p.chromium.executable_path)')
   export MARKET_CHROMIUM
