@@ -30,7 +30,7 @@ EVIDENCE_COLUMNS = {
     "payment_activity": ("id", "stall_id", "day", "source", "payments", "amount", "updated_at"),
     "inspection": ("id", "stall_id", "inspected_at", "inspected_on", "sign_displayed",
                    "own_bank_qr", "scan_result", "bank_account_id", "qr_use", "reason",
-                   "reason_text", "note"),
+                   "reason_text", "note", "received_at"),
 }
 REASONS = ("no_smartphone", "fear_of_scams", "prefers_cash", "forgot_how", "network")
 
@@ -87,7 +87,7 @@ def add_evidence(load: base.Load, batch: base.Batch) -> None:
             visits.append((
                 ev.take("inspection"), stall_id, at, day.isoformat(), account is not None,
                 False, "match" if account is not None else None, account, uses,
-                rng.choice(REASONS) if uses == "no" else None, "", "",
+                rng.choice(REASONS) if uses == "no" else None, "", "", at,
             ))
 
 
