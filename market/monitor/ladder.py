@@ -134,11 +134,12 @@ class Defaults:
         )
 
 
-def market_on_day(as_of: date) -> ColumnElement[bool]:
-    """The market counts on ``as_of``: opened by then and not retired by its end."""
+def market_on_day(as_of, end=None) -> ColumnElement[bool]:
+    """The market counts on ``as_of``: opened by then and not retired by its end (``end``,
+    given when the day is a column: ``day_end()`` of it)."""
     return and_(
         Market.opened_on <= as_of,
-        or_(Market.retired_at.is_(None), Market.retired_at >= day_end(as_of)),
+        or_(Market.retired_at.is_(None), Market.retired_at >= (day_end(as_of) if end is None else end)),
     )
 
 

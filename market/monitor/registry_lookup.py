@@ -13,14 +13,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Date, Integer, String, and_, bindparam, or_, select, text
 
 from market.extensions import db
-from market.models import BankAccount, Stall, Tenancy
+from market.models import BankAccount, Market, Stall, Tenancy
+from market.models.base import UTCDateTime
 from market.monitor.clock import day_end
 from market.monitor.ladder import confirmed_by, in_force, market_on_day
 
 _ONE_DAY = timedelta(days=1)
+# Keys looked up by one query: six values each, well under the bound parameters SQLite
+# (32,766) and PostgreSQL (65,535) accept.
+_KEYS_PER_QUERY = 1000
 
 
 class Unmatched:
@@ -62,39 +66,89 @@ def payee_on(stall_id: int, day: date) -> BankAccount | None:
 
 
 def match_payment(bank_bin: str | None, account_number: str, day: date) -> Match:
-    """The stall a payment of ``day`` to this account belongs to, or why there is none.
-
-    The one rule for bank reports, webhooks and the batch endpoint: the account version was
-    the stall's payee at some moment of ``day`` (retired versions included).
-    """
-    versions = select(BankAccount).where(BankAccount.account_number == account_number)
-    if bank_bin:
-        versions = versions.where(BankAccount.bank_bin == bank_bin)
-    versions = versions.subquery("versions")
-    start, end = day_end(day - _ONE_DAY), day_end(day)
-    stalls = list(db.session.scalars(
-        select(Tenancy.stall_id)
-        .join(versions, versions.c.vendor_id == Tenancy.vendor_id)
-        .join(Stall, Stall.id == Tenancy.stall_id)
-        .join(Stall.market)
-        .where(
-            _tenant_on(day),
-            versions.c.created_at < end,
-            or_(versions.c.retired_at.is_(None), versions.c.retired_at >= start),
-            confirmed_by(versions.c, end),
-            Stall.opened_on <= day,
-            market_on_day(day),
-        )
-        .distinct()
-    ))
-    if len(stalls) == 1:
-        return Match(stalls[0])
-    if stalls:
-        return Match(None, Unmatched.SEVERAL_STALLS)
-    known = db.session.scalar(select(versions.c.id).limit(1))
-    return Match(None, Unmatched.NO_PAYEE if known is not None else Unmatched.UNKNOWN_ACCOUNT)
+    """The stall a payment of ``day`` to this account belongs to, or why there is none."""
+    key = (bank_bin, account_number, day)
+    return match_payments([key])[key]
 
 
 def match_payments(keys: Iterable[tuple[str | None, str, date]]) -> dict[tuple[str | None, str, date], Match]:
-    """``match_payment`` for many (bank BIN, account number, day), each asked once."""
-    return {key: match_payment(*key) for key in dict.fromkeys(keys)}
+    """The stall each (bank BIN, account number, day) pays, or why there is none: a few
+    set-based queries for many keys (a report's chunk, a batch of notices), not one per key.
+
+    The one rule for bank reports, webhooks and the batch endpoint: the account version was
+    the stall's payee at some moment of the day (retired versions included).
+    """
+    asked = list(dict.fromkeys(keys))
+    wanted = [(bank_bin or None, number, day) for bank_bin, number, day in asked]
+    stalls: dict[int, set[int]] = {}  # position in ``wanted`` → stalls paid
+    for first in range(0, len(wanted), _KEYS_PER_QUERY):
+        for position, stall_id in db.session.execute(
+                _payees_query(wanted[first:first + _KEYS_PER_QUERY], first)):
+            stalls.setdefault(position, set()).add(stall_id)
+    known = _known_accounts({number for position, (_, number, _) in enumerate(wanted)
+                             if position not in stalls})
+    matches = {}
+    for position, (bank_bin, number, day) in enumerate(wanted):
+        found = stalls.get(position, ())
+        if len(found) == 1:
+            match = Match(next(iter(found)))
+        elif found:
+            match = Match(None, Unmatched.SEVERAL_STALLS)
+        elif (number, bank_bin) in known:
+            match = Match(None, Unmatched.NO_PAYEE)
+        else:
+            match = Match(None, Unmatched.UNKNOWN_ACCOUNT)
+        matches[asked[position]] = match
+    return matches
+
+
+def _key_rows(keys: list[tuple[str | None, str, date]], first: int):
+    """The keys as a VALUES list in FROM, with each key's position and the instants its day
+    starts and ends (a VALUES list's columns are column1, column2, … on both databases)."""
+    types = (Integer(), String(), String(), Date(), UTCDateTime(), UTCDateTime())
+    params, rows = [], []
+    for n, (bank_bin, account_number, day) in enumerate(keys):
+        fields = (first + n, bank_bin, account_number, day, day_end(day - _ONE_DAY), day_end(day))
+        names = [f"k{n}_{i}" for i in range(len(fields))]
+        params += [bindparam(name, value, type_=kind) for name, value, kind in zip(names, fields, types)]
+        rows.append("(" + ", ".join(f":{name}" for name in names) + ")")
+    columns = {f"column{i + 1}": kind for i, kind in enumerate(types)}
+    return text("VALUES " + ", ".join(rows)).bindparams(*params).columns(**columns).subquery("payment_keys")
+
+
+def _payees_query(keys: list[tuple[str | None, str, date]], first: int):
+    """(position of the key, stall) for every stall whose payee an account version of the key
+    was at some moment of its day, the keys joined to the versions by number."""
+    rows = _key_rows(keys, first)
+    position, bank_bin, number, day, day_start, end = (rows.c[f"column{i}"] for i in range(1, 7))
+    return (
+        select(position, Tenancy.stall_id)
+        .select_from(rows)
+        .join(BankAccount, and_(
+            BankAccount.account_number == number,
+            or_(bank_bin.is_(None), BankAccount.bank_bin == bank_bin),
+        ))
+        .join(Tenancy, and_(Tenancy.vendor_id == BankAccount.vendor_id, _tenant_on(day)))
+        .join(Stall, Stall.id == Tenancy.stall_id)
+        .join(Market, Market.id == Stall.market_id)
+        .where(
+            BankAccount.created_at < end,
+            or_(BankAccount.retired_at.is_(None), BankAccount.retired_at >= day_start),
+            confirmed_by(BankAccount, end),
+            Stall.opened_on <= day,
+            market_on_day(day, end),
+        )
+        .distinct()
+    )
+
+
+def _known_accounts(numbers: set[str]) -> set[tuple[str, str | None]]:
+    """(number, BIN) and (number, None) of every version ever registered with these numbers."""
+    known: set[tuple[str, str | None]] = set()
+    listed = sorted(numbers)
+    for first in range(0, len(listed), _KEYS_PER_QUERY):
+        for number, bank_bin in db.session.execute(
+                select(BankAccount.account_number, BankAccount.bank_bin).distinct()
+                .where(BankAccount.account_number.in_(listed[first:first + _KEYS_PER_QUERY]))):
+            known.update({(number, bank_bin), (number, None)})
+    return known
