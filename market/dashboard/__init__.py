@@ -4,6 +4,14 @@ from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
+
+@bp.app_template_global()
+def provisional(day) -> bool:
+    """Whether a day's figures are provisional (``market.jobs.work.is_provisional``)."""
+    from market.jobs.work import is_provisional
+
+    return day is not None and is_provisional(day)
+
 from market.dashboard import routes, routes_work  # noqa: F401  (registers the views)
 
 

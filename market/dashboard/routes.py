@@ -84,10 +84,11 @@ def area(unit_id: int):
 
 
 def kept_body(key: tuple, template: str, context: Callable[[], dict]) -> Markup:
-    """A page's content rendered once per state of the snapshots, scope and language: the
+    """A page's content rendered once per state of the snapshots, scope, language and day: the
     pages around it (menu, user, CSRF token) are rendered per request."""
     locale = str(get_locale())
-    return cached((*key, locale), lambda: Markup(render_template(template, **context())))
+    # Today's date too: whether a day's figures are provisional changes at midnight.
+    return cached((*key, locale, local_today()), lambda: Markup(render_template(template, **context())))
 
 
 def render_area(unit):

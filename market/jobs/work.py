@@ -15,6 +15,7 @@ from market.extensions import db
 from market.models import AdoptionSnapshot, JobRun, StaleMark
 from market.models.adoption import JobKind, RunStatus
 from market.monitor.alerts import daily_alert_check
+from market.monitor.clock import local_today
 from market.monitor.snapshots import markets_changed_since, write_snapshots
 
 
@@ -56,6 +57,13 @@ def is_closed(day: date) -> bool:
         select(JobRun.id).where(JobRun.job == JobKind.CLOSE, JobRun.day == day,
                                 JobRun.status == RunStatus.SUCCEEDED).limit(1)
     ) is not None
+
+
+def is_provisional(day: date) -> bool:
+    """The figures of ``day`` may still change in the next refresh: today's, and yesterday's
+    until the night run closes it. Older days were computed after they ended (closed,
+    backfilled, or recomputed after late evidence) and change only through stale marks."""
+    return day >= local_today() - timedelta(days=1) and not is_closed(day)
 
 
 def light_run(day: date, run_id: int) -> int:

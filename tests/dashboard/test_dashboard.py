@@ -1,13 +1,20 @@
 """The area and market pages show the snapshot figures, scoped to the user."""
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from factories import login, make_account, make_stall, make_user, make_vendor
 from sqlalchemy import select
 
 from dashboard.fixtures import MONTH_AGO, build_area
 from market.extensions import db
+from market.jobs.runs import run_job
 from market.models import AdoptionSnapshot, Role
+from market.models.adoption import JobKind, RunStatus
+from monitor.makers import TODAY
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -93,3 +100,25 @@ def test_commune_user_sees_no_full_account_number_or_phone(client):
     assert "•••••••••0123" in quality
     worklist = client.get(f"/dashboard/markets/{area.markets[1].id}/worklist").get_data(as_text=True)
     assert "••••••5678" in worklist
+
+
+def test_the_day_s_figures_are_provisional_until_the_night_run_closes_it(client):
+    area = build_area()
+    market = area.markets[0]
+    hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
+    with time_machine.travel(datetime.combine(TODAY, time(10), tzinfo=hanoi), tick=True):
+        login(client, area.commune_user)
+        for url in ("/dashboard/", f"/dashboard/markets/{market.id}", f"/dashboard/markets/{market.id}/plan"):
+            page = client.get(url, follow_redirects=True).get_data(as_text=True)
+            assert 'class="badge provisional"' in page and "tạm tính</span>" in page, url
+            assert "tính lại 15 phút một lần, chốt sau nửa đêm" in page
+    after_midnight = datetime.combine(TODAY + timedelta(days=1), time(0, 10), tzinfo=hanoi)
+    with time_machine.travel(after_midnight, tick=True):
+        login(client, area.commune_user)
+        page = client.get(f"/dashboard/markets/{market.id}").get_data(as_text=True)
+        assert "Số liệu ngày 20/11/2026" in page and 'class="badge provisional"' in page  # not closed
+        assert run_job(JobKind.CLOSE, TODAY, "test").status == RunStatus.SUCCEEDED
+        for url in ("/dashboard/", f"/dashboard/markets/{market.id}"):
+            page = client.get(url, follow_redirects=True).get_data(as_text=True)
+            assert "Số liệu ngày 20/11/2026" in page, url
+            assert 'class="badge provisional"' not in page and "provisional-note" not in page, url
