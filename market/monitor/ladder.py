@@ -202,7 +202,7 @@ def _statements(as_of: date, scope):
         func.row_number().over(partition_by=answers.c.stall_id, order_by=newest).label("rank"),
     ).subquery("ranked_answers")
     latest = ranked.c.rank == 1
-    return (
+    return scope.table(
         select(
             ranked.c.stall_id,
             func.max(case((latest, ranked.c.answer))).label("latest_answer"),
@@ -210,28 +210,44 @@ def _statements(as_of: date, scope):
             func.max(case((latest, ranked.c.day))).label("latest_on"),
             func.min(case((ranked.c.answer.in_(USING), ranked.c.day))).label("first_use_on"),
         )
-        .group_by(ranked.c.stall_id)
-        .subquery("statements")
+        .group_by(ranked.c.stall_id),
+        "statements",
     )
 
 
 def _latest_looks(as_of: date, scope):
-    """Each stall's latest inspection up to ``as_of``: what it saw on display."""
+    """Each stall's latest inspection up to ``as_of``: its day, the account version it was
+    compared with and whether it saw a matching QR on display (1, else 0).
+
+    One row per stall by GROUP BY (each aggregate sees the one latest row): SQLite indexes a
+    grouped table it joins to, and would scan a filtered window's rows once per stall."""
     newest = (Inspection.inspected_on.desc(), Inspection.inspected_at.desc(), Inspection.id.desc())
+    shown_match = case(
+        (and_(Inspection.sign_displayed, Inspection.scan_result == ScanResult.MATCH), 1), else_=0
+    )
     ranked = select(
         Inspection.stall_id,
         Inspection.inspected_on,
-        Inspection.sign_displayed,
-        Inspection.scan_result,
+        shown_match.label("shown_match"),
         Inspection.bank_account_id,
         func.row_number().over(partition_by=Inspection.stall_id, order_by=newest).label("rank"),
     ).where(Inspection.inspected_on <= as_of, scope(Inspection)).subquery("ranked_looks")
-    return select(ranked).where(ranked.c.rank == 1).subquery("latest_looks")
+    return scope.table(
+        select(
+            ranked.c.stall_id,
+            func.max(ranked.c.inspected_on).label("inspected_on"),
+            func.max(ranked.c.shown_match).label("shown_match"),
+            func.max(ranked.c.bank_account_id).label("bank_account_id"),
+        )
+        .where(ranked.c.rank == 1)
+        .group_by(ranked.c.stall_id),
+        "latest_looks",
+    )
 
 
 def _own_qr_matches(as_of: date, scope):
     """Account versions whose vendor's own bank QR an inspection up to ``as_of`` found matching."""
-    return (
+    return scope.table(
         select(Inspection.stall_id, Inspection.bank_account_id)
         .where(
             Inspection.own_bank_qr,
@@ -239,17 +255,17 @@ def _own_qr_matches(as_of: date, scope):
             Inspection.inspected_on <= as_of,
             scope(Inspection),
         )
-        .group_by(Inspection.stall_id, Inspection.bank_account_id)
-        .subquery("own_qr")
+        .group_by(Inspection.stall_id, Inspection.bank_account_id),
+        "own_qr",
     )
 
 
 def _signs(as_of: date, scope):
-    return (
+    return scope.table(
         select(Sign.stall_id, Sign.bank_account_id)
         .where(Sign.issued_at < day_end(as_of), scope(Sign))
-        .group_by(Sign.stall_id, Sign.bank_account_id)
-        .subquery("signs")
+        .group_by(Sign.stall_id, Sign.bank_account_id),
+        "signs",
     )
 
 
@@ -280,19 +296,19 @@ def _recent_payments(as_of: date, defaults: Defaults, params, scope):
         since = as_of - timedelta(days=defaults.activity_window_days - 1)
         days = daily_payments(scope, PaymentActivity.day <= as_of, PaymentActivity.day >= since)
         days = days.subquery("window_days")
-        return (
+        return scope.table(
             select(days.c.stall_id, func.sum(days.c.payments).label("payments"))
-            .group_by(days.c.stall_id)
-            .subquery("recent_payments")
+            .group_by(days.c.stall_id),
+            "recent_payments",
         )
     days = daily_payments(scope, PaymentActivity.day <= as_of).subquery("window_days")
-    return (
+    return scope.table(
         select(days.c.stall_id, func.sum(days.c.payments).label("payments"))
         .join(Stall, Stall.id == days.c.stall_id)
         .join(params, params.c.market_id == Stall.market_id)
         .where(days.c.day >= params.c.activity_since)
-        .group_by(days.c.stall_id)
-        .subquery("recent_payments")
+        .group_by(days.c.stall_id),
+        "recent_payments",
     )
 
 
@@ -340,16 +356,41 @@ def prepare_for_large_queries() -> None:
         db.session.execute(text("SET LOCAL jit = off"))
 
 
-def _evidence_scope(markets: Iterable[int] | None, stalls: Iterable[int] | None):
-    """A WHERE clause builder keeping an evidence table to the stalls asked about, so a
-    refresh of a few markets does not aggregate the whole country's evidence."""
-    if stalls is not None:
-        wanted = list(stalls)
-        return lambda model: model.stall_id.in_(wanted)
-    if markets is not None:
-        in_markets = select(Stall.id).where(Stall.market_id.in_(list(markets)))
-        return lambda model: model.stall_id.in_(in_markets)
-    return lambda model: true()
+class _EvidenceScope:
+    """Which stalls' evidence a ladder query reads, and how its evidence tables are built.
+
+    Called with an evidence model it gives the WHERE clause keeping the table to those stalls,
+    so a refresh of a few markets does not aggregate the whole country's evidence. For a list
+    of markets the stalls are first taken into a materialised ``scope_stalls`` CTE (read by the
+    stall table's market index) that the evidence tables meet through their (stall_id, day)
+    indexes; each evidence aggregate is then itself materialised, so it is worked out once
+    whatever join order the planner picks: PostgreSQL puts the operating stalls of a few
+    markets at a handful (it cannot estimate the status of the day), and a nested loop over
+    them would otherwise run an aggregate once per stall.
+    """
+
+    def __init__(self, markets: Iterable[int] | None, stalls: Iterable[int] | None) -> None:
+        self.stalls = None
+        if stalls is not None:
+            wanted = list(stalls)
+            self._condition = lambda model: model.stall_id.in_(wanted)
+        elif markets is not None:
+            self.stalls = (
+                select(Stall.id.label("stall_id")).where(Stall.market_id.in_(list(markets)))
+                .cte("scope_stalls").prefix_with("MATERIALIZED")
+            )
+            self._condition = lambda model: model.stall_id.in_(select(self.stalls.c.stall_id))
+        else:
+            self._condition = lambda model: true()
+
+    def __call__(self, model) -> ColumnElement[bool]:
+        return self._condition(model)
+
+    def table(self, query: Select, name: str):
+        """``query`` as a named FROM: a subquery, or a materialised CTE for a market list."""
+        if self.stalls is None:
+            return query.subquery(name)
+        return query.cte(name).prefix_with("MATERIALIZED")
 
 
 def status_on_day(as_of: date):
@@ -411,7 +452,7 @@ def stall_steps(
     seen_matching."""
     defaults = Defaults.from_config()
     params = market_parameters(as_of, defaults, markets)
-    scope = _evidence_scope(markets, stalls)
+    scope = _EvidenceScope(markets, stalls)
     statements = _statements(as_of, scope)
     looks = _latest_looks(as_of, scope)
     own_qr = _own_qr_matches(as_of, scope)
@@ -442,8 +483,7 @@ def stall_steps(
     seen_matching = and_(
         payee,
         looks.c.inspected_on >= params.c.inspection_since,
-        looks.c.sign_displayed,
-        looks.c.scan_result == ScanResult.MATCH.value,
+        looks.c.shown_match == 1,
         looks.c.bank_account_id == BankAccount.id,
     )
     signed = and_(payee, or_(signs.c.stall_id.is_not(None), own_qr.c.stall_id.is_not(None)))
@@ -488,8 +528,8 @@ def stall_steps(
             func.coalesce(status_then.c.status, Stall.status) == StallStatus.OPERATING.value,
         )
     )
-    if markets is not None:  # said outright, so the stall table is read by its market index
-        query = query.where(Stall.market_id.in_(list(markets)))
+    # (The markets asked about reach the stall table through ``params``, read by its market
+    # index; saying them again here made PostgreSQL count their stalls twice as selective.)
     if stalls is not None:
         query = query.where(Stall.id.in_(list(stalls)))
     return query
