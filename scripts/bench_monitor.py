@@ -13,8 +13,9 @@ Side by side in one process, alternating, medians of ``--runs``:
 * light: ``run_job(LIGHT)`` after new inspections in a few markets;
 * with ``--closing``: closing yesterday (``run_job(CLOSE)``) against the bare ``GROUP BY`` of
   the same day's counts, then a late bank report of 1,000 payments for the three days before
-  today in a few markets (``--late-markets``), imported, and the next refresh that recomputes
-  the days it touched, against the closing run.
+  today in a few markets (``--late-markets``), imported (timed also with the row-by-row payee
+  look-up, rolled back), and the next refresh that recomputes the days it touched, against
+  the closing run and beside its share of the market-days.
 
 ``--index-variants`` times the payment-window sum with the payment-activity index swapped
 (PostgreSQL),
@@ -47,6 +48,7 @@ from market.jobs.runs import run_job
 from market.models import (
     AdoptionSnapshot,
     BankAccount,
+    Market,
     PaymentActivity,
     Stall,
     StallStatus,
@@ -182,15 +184,44 @@ def late_rows(rng: random.Random, today, markets: int, payments: int = 1000) -> 
     return "account_number,date,count,amount\n" + "\n".join(lines) + "\n"
 
 
-def late_report(today, runs: int, markets: int, close_median: float) -> None:
-    """Import a late report, then time the next refresh, which recomputes the days it touched."""
-    from market.monitor.reports import import_report
+def row_by_row(keys):
+    """The payee look-up as it was: one query per (BIN, account, day)."""
+    from market.monitor.registry_lookup import match_payment
 
+    return {key: match_payment(*key) for key in dict.fromkeys(keys)}
+
+
+def import_timed(report: str, lookup=None) -> tuple[float, object]:
+    """Import ``report`` (with ``lookup`` in place of the set-based one when given)."""
+    from market.monitor import reports
+
+    kept = reports.match_payments
+    if lookup is not None:
+        reports.match_payments = lookup
+    try:
+        return timed(lambda: reports.import_report(report))
+    finally:
+        reports.match_payments = kept
+
+
+def market_days(run) -> int:
+    """Market-days a run computed, from its record ("<day> <markets or all> <why>" lines)."""
+    counted = db.session.scalar(select(func.count()).select_from(Market).where(Market.retired_at.is_(None)))
+    return sum(counted if line.split()[1] == "all" else int(line.split()[1])
+               for line in run.computed.splitlines())
+
+
+def late_report(today, runs: int, markets: int, close_median: float) -> None:
+    """Import a late report (first with the row-by-row look-up, rolled back, then set-based),
+    then time the next refresh, which recomputes the days it touched."""
     rng = random.Random(11)
-    imported, recomputed, touched = [], [], ""
+    one_by_one, imported, recomputed, touched, work = [], [], [], "", 0
     for _ in range(runs):
         report = late_rows(rng, today, markets)
-        seconds, check = timed(lambda report=report: import_report(report))
+        seconds, check = import_timed(report, row_by_row)
+        db.session.rollback()
+        one_by_one.append(seconds)
+        seconds, check = import_timed(report)
         assert check.ok, check.errors[:3]
         db.session.commit()
         imported.append(seconds)
@@ -198,11 +229,16 @@ def late_report(today, runs: int, markets: int, close_median: float) -> None:
         assert run.status == RunStatus.SUCCEEDED, run.error
         recomputed.append(seconds)
         touched = " | ".join(run.computed.splitlines())
+        work = market_days(run)
     median = statistics.median(recomputed)
+    day = db.session.scalar(select(func.count()).select_from(Market).where(Market.retired_at.is_(None)))
     print(f"late report of 1,000 payments in {markets} markets ({len(check.unmatched)} rows set "
-          f"aside): import median "
-          f"{statistics.median(imported):.3f} s; next refresh median {median:.3f} s = "
-          f"{100 * median / close_median:.1f} % of closing a day  "
+          f"aside): import median {statistics.median(imported):.3f} s with the set-based payee "
+          f"look-up, {statistics.median(one_by_one):.3f} s row by row  "
+          f"(set-based {', '.join(f'{t:.2f}' for t in imported)}; "
+          f"row by row {', '.join(f'{t:.2f}' for t in one_by_one)})")
+    print(f"next refresh median {median:.3f} s = {100 * median / close_median:.1f} % of closing a "
+          f"day, for {work} market-days = {100 * work / day:.1f} % of a day's {day:,}  "
           f"(refresh {', '.join(f'{t:.2f}' for t in recomputed)}; computed: {touched})")
 
 
