@@ -28,6 +28,7 @@ from market.api import schemas
 from market.api.scope import hide_account_number, hide_contact
 from market.auth.access import sees_full_account_numbers, sees_vendor_contact
 from market.extensions import db
+from market.jobs.work import is_provisional
 from market.models import AdoptionSnapshot, BankAccount, Payee, Stall, Tenancy, Vendor
 from market.registry.services import payees
 
@@ -147,4 +148,5 @@ SNAPSHOTS_BY_DAY = select(*SNAPSHOT_COLUMNS).order_by(AdoptionSnapshot.day)
 def snapshot_rows(*conditions: ColumnElement[bool]) -> list[Body]:
     """The snapshot rows matching ``conditions``, by day, as ``SnapshotOut`` shows them."""
     rows = db.session.connection().execute(SNAPSHOTS_BY_DAY.where(*conditions)).all()
-    return [dict(zip(SNAPSHOT_FIELDS, row, strict=True)) for row in rows]
+    return [dict(zip(SNAPSHOT_FIELDS, row, strict=True), provisional=is_provisional(row.day))
+            for row in rows]

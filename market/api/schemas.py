@@ -134,6 +134,9 @@ class SnapshotOut(Out):
     reached_displayed: int
     reached_active: int
     computed_at: datetime
+    provisional: bool = Field(
+        description="true for today's figures (recomputed every 15 minutes), and yesterday's "
+                    "until the night run closes the day after midnight")
 
 
 class SnapshotSeries(BaseModel):

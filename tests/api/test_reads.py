@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import contextvars
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from factories import make_account, make_commune, make_market, make_stall, make_user, make_vendor
@@ -11,7 +11,9 @@ from sqlalchemy import text
 
 from api.helpers import bearer
 from market.extensions import db
-from market.models import AdoptionSnapshot, GoodsCategory, Role, StallStatus
+from market.models import AdoptionSnapshot, GoodsCategory, JobRun, Role, StallStatus
+from market.models.adoption import JobKind, RunStatus
+from market.monitor.clock import local_today
 
 
 def test_stalls_filter_by_zone_category_status_and_search(client):
@@ -194,3 +196,21 @@ def test_repeated_reads_run_as_prepared_statements_on_postgresql(app):
         assert contextvars.Context().run(read).status_code == 200
     prepared = db.session.scalars(text("SELECT statement FROM pg_prepared_statements"))
     assert any("FROM stall" in statement and "tenancy" in statement for statement in prepared)
+
+
+def test_a_series_marks_the_days_not_yet_closed_as_provisional(client):
+    market = make_market()
+    today = local_today()
+    days = [today - timedelta(days=n) for n in (3, 2, 1, 0)]
+    for day in days:
+        snapshot(day=day, market_id=market.id, operating=10)
+    db.session.add(JobRun(job=JobKind.CLOSE, day=days[1], trigger="test", status=RunStatus.SUCCEEDED,
+                          started_at=datetime.now(UTC)))
+    db.session.flush()
+    headers = bearer(make_user(Role.BOARD, markets=[market]))
+    body = client.get(f"/api/v1/markets/{market.id}/snapshots?from={days[0]}&to={today}",
+                      headers=headers).get_json()
+    # Three days ago and the closed day are final; yesterday waits for the night run.
+    assert [(item["day"], item["provisional"]) for item in body["items"]] == [
+        (days[0].isoformat(), False), (days[1].isoformat(), False),
+        (days[2].isoformat(), True), (today.isoformat(), True)]
