@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from api.helpers import bearer
+from market import create_app
 from market.extensions import db
 from market.models import AdoptionSnapshot, GoodsCategory, JobRun, Role, StallStatus
 from market.models.adoption import JobKind, RunStatus
@@ -184,7 +185,13 @@ def test_repeated_reads_run_as_prepared_statements_on_postgresql(app):
     make_stall(market, code="A1")
     path = f"/api/v1/stalls?market_id={market.id}"
     headers = bearer(make_user(Role.BOARD, markets=[market]))
-    client = FlaskClient(app, app.response_class)
+    db.session.commit()
+    # A server of one connection, so the reads and the look-up below share it (prepared
+    # statements belong to a connection; a larger pool may hand each call another one).
+    one = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "API_RATE_LIMIT": 0,
+                      "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 1, "max_overflow": 0}})
+    client = FlaskClient(one, one.response_class)
 
     def read():
         return client.get(path, headers=headers)
@@ -194,7 +201,15 @@ def test_repeated_reads_run_as_prepared_statements_on_postgresql(app):
     # its sixth run on a connection.
     for _ in range(12):
         assert contextvars.Context().run(read).status_code == 200
-    prepared = db.session.scalars(text("SELECT statement FROM pg_prepared_statements"))
+
+    def prepared_statements():
+        with one.app_context():
+            statements = list(db.session.scalars(
+                text("SELECT statement FROM pg_prepared_statements")))
+            db.session.rollback()
+            db.engine.dispose()
+            return statements
+    prepared = contextvars.Context().run(prepared_statements)
     assert any("FROM stall" in statement and "tenancy" in statement for statement in prepared)
 
 
