@@ -29,7 +29,12 @@ from market.models import PaymentNotification, PaymentPartner, Stall, User, utcn
 from market.models.evidence import ActivitySource, NotificationStatus, PartnerKind
 from market.monitor.activity import add_payments
 from market.monitor.clock import local_day
-from market.monitor.notices import Notice, Outcome, answer_before_the_disk, record_notices
+from market.monitor.notices import (
+    Notice,
+    Outcome,
+    answer_before_the_disk,
+    record_notices,
+)
 from market.monitor.registry_lookup import Match, match_payments
 
 MAX_AMOUNT = 9_999_999_999_999  # VietQR's 13 digits
