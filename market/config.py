@@ -44,8 +44,9 @@ DEFAULTS: dict[str, Any] = {
     # lose and how the day's report restores it); True waits for the disk as for anything else.
     "PAYMENT_NOTICE_WAITS_FOR_DISK": False,
     # The stall an account paid on a day is kept this long per process (forgotten at once at
-    # any recorded change of the registry); 0 looks it up for every notice.
-    "PAYMENT_PAYEE_KEEP_SECONDS": 60,
+    # any recorded change of the registry); None: an hour with REDIS_URL (every process
+    # forgets at once), a minute without (other workers forget only then); 0: never kept.
+    "PAYMENT_PAYEE_KEEP_SECONDS": None,
     # Shared state of several processes and machines: None keeps everything in this process.
     "REDIS_URL": None,
     "REDIS_PREFIX": "market",

@@ -9,7 +9,9 @@
   that also sets ``MARKET_PAYMENT_PAYEE_KEEP_SECONDS=0`` (every notice looks its stall up: the
   behaviour before both). Before the runs every worker has seen every account once (each
   thread sends batches paying all of them), the steady state of a day in which an account is
-  paid some thirty times;
+  paid some thirty times. The servers keep a stall found for an hour
+  (``MARKET_PAYMENT_PAYEE_KEEP_SECONDS=3600``, the default with ``MARKET_REDIS_URL``, as in a
+  deployment of several machines), so the runs do not outlive what the warm-up found;
 - signed batches of 1,000 notices (``POST /api/v1/webhooks/payments/batch``), against a bare
   psycopg ``INSERT ... ON CONFLICT DO NOTHING`` of the same number of rows of the same shape
   into the same table, 1,000 rows a statement, one commit per statement;
@@ -237,12 +239,13 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     notices = Notices(setup["numbers"])
     port = httpbench.free_port()
+    keep = {"MARKET_SECRET_KEY": "bench-ingest", "MARKET_PAYMENT_PAYEE_KEEP_SECONDS": "3600"}
     server = httpbench.start_server(args.database_url, port, args.workers, threads=args.threads,
-                                    keep_alive=30, env={"MARKET_SECRET_KEY": "bench-ingest"})
+                                    keep_alive=30, env=keep)
     durable_port, before_port = httpbench.free_port(), httpbench.free_port()
     durable = httpbench.start_server(
         args.database_url, durable_port, args.workers, threads=args.threads, keep_alive=30,
-        env={"MARKET_SECRET_KEY": "bench-ingest", "MARKET_PAYMENT_NOTICE_WAITS_FOR_DISK": "true"})
+        env={**keep, "MARKET_PAYMENT_NOTICE_WAITS_FOR_DISK": "true"})
     before = httpbench.start_server(
         args.database_url, before_port, args.workers, threads=args.threads, keep_alive=30,
         env={"MARKET_SECRET_KEY": "bench-ingest", "MARKET_PAYMENT_NOTICE_WAITS_FOR_DISK": "true",
@@ -260,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         post_loop(durable_port, setup["secret"], notices, 1, args.threads, 1.0)
         post_loop(before_port, setup["secret"], notices, 1, args.threads, 1.0)
         for warmed in (port, durable_port):
-            warm(warmed, setup["secret"], setup["numbers"], args.threads)
+            warm(warmed, setup["secret"], setup["numbers"], 2 * args.threads)
         for _run in range(args.runs):
             health = httpbench.drive(port, "/healthz", {}, args.threads, args.seconds, 10**7)
             rates["healthz"].append(health.rate)

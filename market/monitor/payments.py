@@ -187,8 +187,13 @@ def _matches(keys: list[tuple[str | None, str, date]]) -> dict[tuple[str | None,
 
     Only a stall found is kept, never "none" (an account registered a minute later must be
     found then); every kept stall is forgotten at each recorded change of the registry, in
-    every process at once with Redis, and after ``PAYMENT_PAYEE_KEEP_SECONDS`` in any case."""
-    seconds = float(current_app.config["PAYMENT_PAYEE_KEEP_SECONDS"])
+    every process at once with Redis, and after ``PAYMENT_PAYEE_KEEP_SECONDS`` in any case
+    (an hour with Redis, a minute without: an account is paid again within minutes at the
+    market's busy hours, and within an hour at quiet ones)."""
+    seconds = current_app.config["PAYMENT_PAYEE_KEEP_SECONDS"]
+    if seconds is None:
+        seconds = 3600 if current_app.config.get("REDIS_URL") else 60
+    seconds = float(seconds)
     database = str(db.engine.url)
     found: dict[tuple[str | None, str, date], Match] = {}
     missing = []
