@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from factories import login, make_account, make_stall, make_user, make_vendor
+from monitor.makers import TODAY
 from sqlalchemy import select
 
 from dashboard.fixtures import MONTH_AGO, build_area
@@ -14,7 +15,6 @@ from market.extensions import db
 from market.jobs.runs import run_job
 from market.models import AdoptionSnapshot, Role
 from market.models.adoption import JobKind, RunStatus
-from monitor.makers import TODAY
 
 pytestmark = pytest.mark.usefixtures("app")
 
