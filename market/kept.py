@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+_MISSING = object()  # a kept value may itself be None
 
 
 class _Entry(NamedTuple):
@@ -59,46 +60,42 @@ class Kept:
         turns keeping off."""
         if seconds is not None and seconds <= 0:
             return compute()
-        _listen_once()
-        now = time.monotonic()
-        with self._lock:
-            entry = self._entries.get(key)
-            if (entry is not None and entry.state == state
-                    and (entry.expires is None or entry.expires > now)):
-                self._entries.move_to_end(key)
-                return entry.value
+        found = self._lookup(key, state)
+        if found is not _MISSING:
+            return found
         value = compute()
-        with self._lock:
-            self._entries[key] = _Entry(state, None if seconds is None else now + seconds, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+        self.put(key, value, state=state, seconds=seconds)
         return value
 
     def peek(self, key: Hashable, *, state: Hashable = None) -> Any | None:
         """The value kept for ``key`` under ``state`` and not expired, or None (computing
         nothing: for callers that look many keys up at once and compute the missing together)."""
-        _listen_once()
-        now = time.monotonic()
-        with self._lock:
-            entry = self._entries.get(key)
-            if (entry is not None and entry.state == state
-                    and (entry.expires is None or entry.expires > now)):
-                self._entries.move_to_end(key)
-                return entry.value
-        return None
+        found = self._lookup(key, state)
+        return None if found is _MISSING else found
 
     def put(self, key: Hashable, value: Any, *, state: Hashable = None,
             seconds: float | None = None) -> None:
         """Keep ``value`` for ``key`` (``seconds`` as in ``get``; 0 keeps nothing)."""
         if seconds is not None and seconds <= 0:
             return
-        now = time.monotonic()
+        expires = None if seconds is None else time.monotonic() + seconds
         with self._lock:
-            self._entries[key] = _Entry(state, None if seconds is None else now + seconds, value)
+            self._entries[key] = _Entry(state, expires, value)
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
+
+    def _lookup(self, key: Hashable, state: Hashable) -> Any:
+        """The live value kept for ``key`` under ``state``, or ``_MISSING``."""
+        _listen_once()
+        now = time.monotonic()
+        with self._lock:
+            entry = self._entries.get(key)
+            if (entry is not None and entry.state == state
+                    and (entry.expires is None or entry.expires > now)):
+                self._entries.move_to_end(key)
+                return entry.value
+        return _MISSING
 
     def clear(self) -> None:
         with self._lock:
