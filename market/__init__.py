@@ -32,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from market import database, i18n, kept, models  # noqa: F401  (pragmas; every table on the metadata)
+    from market.auth.cookies import SessionCookies
     from market.extensions import csrf, db, init_limiter, login_manager, migrate
 
     db.init_app(app)
@@ -41,6 +42,7 @@ def register_extensions(app: Flask) -> None:
     init_limiter(app)
     kept.init_app(app)
     login_manager.init_app(app)
+    app.session_interface = SessionCookies()
     configure_login(app)
     i18n.init_app(app)
 
