@@ -33,6 +33,7 @@ from market.models import (
 )
 from market.models.adoption import JobKind, RunStatus
 from market.models.evidence import NotificationStatus
+from market.monitor.clock import local_today
 from market.monitor.ladder import step_of
 from market.monitor.registry_lookup import Unmatched
 from market.monitor.reports import import_report
@@ -183,7 +184,7 @@ def test_an_old_account_paid_after_the_change_is_not_the_stall_s_any_more():
 
 def test_a_tenant_with_an_end_date_set_still_receives_payments(client):
     stall, account, partner, secret = webhook_setup()
-    end_tenancy(stall.tenancies[0], date.today() + timedelta(days=10))
+    end_tenancy(stall.tenancies[0], local_today() + timedelta(days=10))
     db.session.commit()
     response = notify(client, partner, secret, payment(account.account_number))
     assert response.json["status"] == "applied"
@@ -236,7 +237,7 @@ def test_a_tenancy_starting_today_shows_in_the_next_refresh():
     vendor = make_vendor()
     make_account(vendor)
     db.session.commit()
-    today = date.today()
+    today = local_today()  # the market's day, not the machine's
     run_job(JobKind.LIGHT, today, "test")
     assert row(today, market=market).no_account == 1
     assign_tenant(stall, vendor, today)
@@ -250,7 +251,7 @@ def test_a_tenancy_starting_today_shows_in_the_next_refresh():
 
 def test_dashboard_says_how_each_figure_is_counted(client):
     commune, _first, _second, _ = commune_of_two()
-    run_job(JobKind.FULL, date.today(), "test")
+    run_job(JobKind.FULL, local_today(), "test")
     login(client, make_user(Role.COMMUNE, unit=commune))
     page = client.get("/dashboard/", follow_redirects=True).get_data(as_text=True)
     assert "Cách tính các con số" in page
@@ -264,14 +265,14 @@ def test_run_history_and_quarantine_say_which_days_and_why(client):
     market = make_market()
     _stall, account = tenant_stall(market)
     db.session.commit()
-    run_job(JobKind.FULL, date.today() - timedelta(days=2), "test")
+    run_job(JobKind.FULL, local_today() - timedelta(days=2), "test")
     import_report(f"account_number,date,count,amount\n{account.account_number},"
-                  f"{date.today() - timedelta(days=2):%d/%m/%Y},1,10000\n"
-                  f"5550001112223,{date.today():%d/%m/%Y},1,10000\n")
+                  f"{local_today() - timedelta(days=2):%d/%m/%Y},1,10000\n"
+                  f"5550001112223,{local_today():%d/%m/%Y},1,10000\n")
     db.session.commit()
-    run_job(JobKind.LIGHT, date.today(), "test")
+    run_job(JobKind.LIGHT, local_today(), "test")
     login(client, make_user(Role.ADMIN))
     runs = client.get("/monitor/runs").get_data(as_text=True)
-    assert f"{date.today() - timedelta(days=2):%d/%m/%Y}: 1 chợ (giao dịch đến muộn)" in runs
+    assert f"{local_today() - timedelta(days=2):%d/%m/%Y}: 1 chợ (giao dịch đến muộn)" in runs
     held = client.get("/monitor/quarantine").get_data(as_text=True)
     assert "5550001112223" in held and "Tài khoản không có trong sổ đăng ký" in held
