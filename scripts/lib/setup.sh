@@ -109,8 +109,12 @@ ensure_chromium() {
     export MARKET_CHROMIUM=/usr/bin/chromium
     return
   fi
-  if apt-cache show chromium 2>/dev/null | grep -q '^Package: chromium$' \
-      && ! apt-cache show chromium 2>/dev/null | grep -Eq '^(Pre-)?Depends:.*snapd'; then
+  # Read the whole record first: `grep -q` stops at its first match, and under pipefail the
+  # SIGPIPE that apt-cache then gets would read as "no such package".
+  local record
+  record=$(apt-cache show chromium 2>/dev/null || true)
+  if grep -q '^Package: chromium$' <<<"$record" \
+      && ! grep -Eq '^(Pre-)?Depends:.*snapd' <<<"$record"; then
     install_packages chromium
     export MARKET_CHROMIUM=/usr/bin/chromium
     return
