@@ -39,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
     # the skew): a bank retries for days, never for years.
     "PAYMENT_MAX_AGE_DAYS": 400,
     "PAYMENT_BATCH_MAX": 1000,
+    # While a worker serves pages, a batch of notices waits this many times its own time
+    # before answering (market/monitor/give_way.py); 0: batches never wait.
+    "PAYMENT_BATCH_GIVE_WAY": 2.0,
     # PostgreSQL: a notice sent alone is answered once its commit is in the database's memory,
     # without waiting for the disk (see "Payment notices" in the README for what a crash can
     # lose and how the day's report restores it); True waits for the disk as for anything else.

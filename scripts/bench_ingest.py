@@ -5,7 +5,8 @@
 - one signed notice per request (``POST /api/v1/webhooks/payments``) as configured by default
   (answered before the commit reaches the disk, the stall an account paid that day kept per
   worker), then on two more servers of the same size: one with
-  ``MARKET_PAYMENT_NOTICE_WAITS_FOR_DISK=true`` (every commit durable before the answer), one
+  ``MARKET_PAYMENT_NOTICE_WAITS_FOR_DISK=true`` (every commit durable before the answer; its
+  batches never give way, see below), one
   that also sets ``MARKET_PAYMENT_PAYEE_KEEP_SECONDS=0`` (every notice looks its stall up: the
   behaviour before both). Before the runs every worker has seen every account once (each
   thread sends batches paying all of them), the steady state of a day in which an account is
@@ -15,10 +16,15 @@
 - signed batches of 1,000 notices (``POST /api/v1/webhooks/payments/batch``), against a bare
   psycopg ``INSERT ... ON CONFLICT DO NOTHING`` of the same number of rows of the same shape
   into the same table, 1,000 rows a statement, one commit per statement;
-- the dashboard read alone, then during three floods of notices: a province's peak
+- the dashboard read alone, and right after during a flood of notices (each flood its own
+  pair, so that the machine's other work weighs on both of a pair alike): a province's peak
   (``--peak-rate`` notices/s; the README derives about 90/s for 100,000 stalls) one per
-  request from ``--threads`` clients, the same peak sent as one batch a second, and one
-  partner sending batches of 1,000 back to back (as fast as the server takes them).
+  request from ``--threads`` clients, the same peak sent as one batch a second, one partner
+  sending batches of 1,000 back to back (as fast as the server takes them, its batches giving
+  way to the pages: ``market/monitor/give_way.py``), and the same on the server whose commits
+  wait for the disk, which also sets ``MARKET_PAYMENT_BATCH_GIVE_WAY=0`` (its batches never
+  give way, as before; a batch's commit always waits for the disk); with
+  the cores the web workers, PostgreSQL and the benchmark's own clients used meanwhile.
 
     .venv/bin/python scripts/bench_ingest.py [--database-url postgresql+psycopg://.../bench_ingest]
         [--workers 2] [--threads 4] [--seconds 8] [--runs 3] [--stalls 10000] [--peak-rate 100]
@@ -26,7 +32,8 @@
 The database is created, migrated and filled with ``--stalls`` stalls of the load-data
 generator when it has none; a partner, an administrator and the day's snapshots are added.
 Every notice pays a registered account, so each is applied (counted in its stall's day).
-Interleaved run by run; medians of the runs, printed as Markdown tables.
+Interleaved run by run; medians of the runs (for the dashboard, the median of the pairs'
+ratios), printed as Markdown tables.
 """
 from __future__ import annotations
 
@@ -41,6 +48,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -222,6 +230,25 @@ def bare_insert(database_url: str, partner_id: int, notices: Notices, rows: int)
         return (rows // BATCH) * BATCH / (time.perf_counter() - started)
 
 
+def dashboard_pair(port: int, headers: dict, args, secret: str, notices: Notices, rate: float,
+                   per_request: int, threads: int, groups: dict[str, list[int]]):
+    """The dashboard alone, then at once during a flood of notices on the same server: a pair
+    measured within seconds of each other, so that the machine's other work weighs on both
+    alike. (alone, during, the flood's (seconds, notices, failures), the cores each group of
+    processes used during the flood)."""
+    alone = httpbench.drive(port, "/dashboard/", headers, args.threads, args.seconds, 10**7)
+    stop, flood = threading.Event(), {}
+    flooder = threading.Thread(target=flood_into, args=(
+        flood, port, secret, notices, args.seconds * 3, stop, rate, per_request, threads))
+    flooder.start()
+    time.sleep(0.5)
+    with httpbench.Cores(groups) as used:
+        during = httpbench.drive(port, "/dashboard/", headers, args.threads, args.seconds, 10**7)
+    stop.set()
+    flooder.join()
+    return alone, during, flood["result"], used.cores
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_URL)
@@ -245,20 +272,21 @@ def main(argv: list[str] | None = None) -> int:
     durable_port, before_port = httpbench.free_port(), httpbench.free_port()
     durable = httpbench.start_server(
         args.database_url, durable_port, args.workers, threads=args.threads, keep_alive=30,
-        env={**keep, "MARKET_PAYMENT_NOTICE_WAITS_FOR_DISK": "true"})
+        env={**keep, "MARKET_PAYMENT_NOTICE_WAITS_FOR_DISK": "true",
+             "MARKET_PAYMENT_BATCH_GIVE_WAY": "0"})
     before = httpbench.start_server(
         args.database_url, before_port, args.workers, threads=args.threads, keep_alive=30,
         env={"MARKET_SECRET_KEY": "bench-ingest", "MARKET_PAYMENT_NOTICE_WAITS_FOR_DISK": "true",
              "MARKET_PAYMENT_PAYEE_KEEP_SECONDS": "0"})
-    rates: dict[str, list[float]] = {k: [] for k in (
-        "healthz", "single", "single_durable", "single_before", "batch", "bare", "dashboard", "dashboard_flood",
-        "flood", "dashboard_peak", "peak", "dashboard_peak_batches", "peak_batches")}
+    rates: dict[str, list[float]] = defaultdict(list)
+    servers = {port: server, durable_port: durable, before_port: before}
     errors = 0
     try:
         cookie = httpbench.sign_in(port, ADMIN, setup["password"])
         dashboard = {"Cookie": cookie}
         httpbench.drive(port, "/healthz", {}, args.threads, 1.0, 500)  # warm-up
-        httpbench.drive(port, "/dashboard/", dashboard, args.threads, 1.0, 200)
+        for each in (port, durable_port):
+            httpbench.drive(each, "/dashboard/", dashboard, args.threads, 1.0, 200)
         post_loop(port, setup["secret"], notices, 1, args.threads, 1.0)
         post_loop(durable_port, setup["secret"], notices, 1, args.threads, 1.0)
         post_loop(before_port, setup["secret"], notices, 1, args.threads, 1.0)
@@ -281,28 +309,24 @@ def main(argv: list[str] | None = None) -> int:
             rates["batch"].append(done / seconds)
             rates["bare"].append(bare_insert(args.database_url, setup["partner_id"], notices,
                                              max(BATCH, int(done))))
-            alone = httpbench.drive(port, "/dashboard/", dashboard, args.threads, args.seconds,
-                                    10**7)
-            rates["dashboard"].append(alone.rate)
-            for name, rate, per_request, threads in (
-                    ("peak", args.peak_rate, 1, args.threads),
-                    ("peak_batches", args.peak_rate, max(1, int(args.peak_rate)), 1),
-                    ("flood", 0, BATCH, 1)):
-                stop, flood = threading.Event(), {}
-                flooder = threading.Thread(target=flood_into, args=(
-                    flood, port, setup["secret"], notices, args.seconds * 3, stop, rate,
-                    per_request, threads))
-                flooder.start()
-                time.sleep(0.5)
-                during = httpbench.drive(port, "/dashboard/", dashboard, args.threads,
-                                         args.seconds, 10**7)
-                stop.set()
-                flooder.join()
+            for name, at, rate, per_request, threads in (
+                    ("peak", port, args.peak_rate, 1, args.threads),
+                    ("peak_batches", port, args.peak_rate, max(1, int(args.peak_rate)), 1),
+                    ("flood", port, 0, BATCH, 1),
+                    ("flood_before", durable_port, 0, BATCH, 1)):
+                alone, during, flood, cores = dashboard_pair(
+                    at, dashboard, args, setup["secret"], notices, rate, per_request, threads,
+                    {"web": httpbench.workers_of(servers[at]),
+                     "postgres": httpbench.postgres_processes(), "benchmark": [os.getpid()]})
+                rates[f"dashboard_alone_{name}"].append(alone.rate)
                 rates[f"dashboard_{name}"].append(during.rate)
-                seconds, done, failed_flood = flood["result"]
+                rates[f"ratio_{name}"].append(during.rate / alone.rate)
+                seconds, done, failed_flood = flood
                 rates[name].append(done / seconds)
-                errors += failed_flood + during.errors
-            errors += failed + failed_durable + failed_before + failed_batch + health.errors + alone.errors
+                for group, used in cores.items():
+                    rates[f"cores_{name}_{group}"].append(used)
+                errors += failed_flood + during.errors + alone.errors
+            errors += failed + failed_durable + failed_before + failed_batch + health.errors
     finally:
         httpbench.stop_server(server)
         httpbench.stop_server(durable)
@@ -328,26 +352,35 @@ def main(argv: list[str] | None = None) -> int:
         ("batches of 1,000", f"{median['batch']:,.0f} notices/s", BARE,
          median["batch"] / median["bare"], "≥ 50 % and ≥ 5,000/s", 0.50),
         ("bare psycopg INSERT", f"{median['bare']:,.0f} rows/s", "", None, "", ""),
-        ("dashboard alone", f"{median['dashboard']:,.1f} req/s", "", None, "", ""),
-        (f"dashboard during a province's peak ({args.peak_rate:,.0f} notices/s, one per request)", f"{median['dashboard_peak']:,.1f} req/s", "dashboard alone",
-         median["dashboard_peak"] / median["dashboard"], "≥ 80 %", 0.80),
-        ("that flood", f"{median['peak']:,.0f} notices/s", "", None, "", ""),
-        ("dashboard during the same peak sent as one batch a second",
-         f"{median['dashboard_peak_batches']:,.1f} req/s", "dashboard alone",
-         median["dashboard_peak_batches"] / median["dashboard"], "≥ 80 %", 0.80),
-        ("that flood", f"{median['peak_batches']:,.0f} notices/s", "", None, "", ""),
-        ("dashboard during a flood of batches at full speed",
-         f"{median['dashboard_flood']:,.1f} req/s", "dashboard alone",
-         median["dashboard_flood"] / median["dashboard"], "≥ 80 %", 0.80),
-        ("that flood (1 partner, batches back to back)", f"{median['flood']:,.0f} notices/s",
-         "", None, "", ""),
     ]
+    floods = (
+        ("peak", f"a province's peak ({args.peak_rate:,.0f} notices/s, one per request)"),
+        ("peak_batches", "the same peak sent as one batch a second"),
+        ("flood", "1 partner's batches back to back"),
+        ("flood_before", "the same, batches never giving way (as before)"),
+    )
+    for name, flood in floods:
+        rows += [
+            (f"dashboard during {flood}", f"{median[f'dashboard_{name}']:,.1f} req/s",
+             f"dashboard alone just before ({median[f'dashboard_alone_{name}']:,.1f} req/s)",
+             median[f"ratio_{name}"], "≥ 80 %" if name != "flood_before" else "",
+             0.80 if name != "flood_before" else None),
+            ("that flood", f"{median[name]:,.0f} notices/s", "", None, "", ""),
+        ]
     for name, rate, against, ratio, target, needed in rows:
         met = "" if ratio is None or needed is None else ("yes" if ratio >= needed else "no")
         if name == "batches of 1,000" and median["batch"] < 5000:
             met = "no"
         print(f"| {name} | {rate} | {against} | {'' if ratio is None else f'{ratio:.0%}'} | "
               f"{target} | {met} |")
+    print("\nCores used on average while the dashboard was read during each flood (medians; the "
+          "benchmark's clients, dashboard readers and flood alike, are one process):\n")
+    print("| flood | web workers | PostgreSQL | benchmark clients |")
+    print("|---|---:|---:|---:|")
+    for name, flood in floods:
+        print(f"| {flood} | " + " | ".join(
+            f"{median[f'cores_{name}_{group}']:.2f}" for group in ("web", "postgres", "benchmark"))
+            + " |")
     return 0
 
 

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from market.api.problems import http_problem, problem_response
 from market.extensions import db
+from market.monitor.give_way import notices_take_turns
 from market.monitor.partners import receive_partner_notices
 from market.monitor.payments import (
     WebhookRejected,
@@ -42,7 +43,8 @@ def payments():
 
 @bp.post("/payments/batch")
 def payment_batch():
-    return _signed_answer(receive_payment_batch, lambda answers: {"results": answers})
+    with notices_take_turns():
+        return _signed_answer(receive_payment_batch, lambda answers: {"results": answers})
 
 
 @bp.post("/partners/<int:partner_id>")

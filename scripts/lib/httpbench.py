@@ -27,6 +27,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -203,3 +204,55 @@ def percentile(values: Sequence[float], share: float) -> float:
     """The value below which ``share`` (0–1) of ``values`` lie; 0 when there are none."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def workers_of(server: subprocess.Popen) -> list[int]:
+    """The pids of a gunicorn's worker processes (Linux; none elsewhere)."""
+    try:
+        return [int(p) for p in Path(f"/proc/{server.pid}/task/{server.pid}/children")
+                .read_text().split()]
+    except OSError:
+        return []
+
+
+def postgres_processes() -> list[int]:
+    """The pids of this machine's PostgreSQL processes (Linux; none elsewhere)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().startswith("postgres"):
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return found
+
+
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """CPU time (user + system) the processes have used so far, those still running."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+class Cores:
+    """Cores used, on average, by groups of processes over a stretch of time:
+    ``with Cores({"web": pids, ...}) as used: ...`` then ``used.cores["web"]``."""
+
+    def __init__(self, groups: dict[str, Sequence[int]]) -> None:
+        self.groups = groups
+        self.cores: dict[str, float] = {}
+
+    def __enter__(self) -> Self:
+        self.started = time.monotonic()
+        self.before = {name: cpu_seconds(pids) for name, pids in self.groups.items()}
+        return self
+
+    def __exit__(self, *exc) -> None:
+        elapsed = time.monotonic() - self.started
+        self.cores = {name: (cpu_seconds(pids) - self.before[name]) / elapsed
+                      for name, pids in self.groups.items()}
