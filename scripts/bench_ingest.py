@@ -236,14 +236,18 @@ def dashboard_pair(port: int, headers: dict, args, secret: str, notices: Notices
     measured within seconds of each other, so that the machine's other work weighs on both
     alike. (alone, during, the flood's (seconds, notices, failures), the cores each group of
     processes used during the flood)."""
-    alone = httpbench.drive(port, "/dashboard/", headers, args.threads, args.seconds, 10**7)
+    def read() -> httpbench.Result:  # people's requests arrive through the proxy
+        return httpbench.drive(port, "/dashboard/", headers, args.threads, args.seconds, 10**7,
+                               connection_per_request=True)
+
+    alone = read()
     stop, flood = threading.Event(), {}
     flooder = threading.Thread(target=flood_into, args=(
         flood, port, secret, notices, args.seconds * 3, stop, rate, per_request, threads))
     flooder.start()
     time.sleep(0.5)
     with httpbench.Cores(groups) as used:
-        during = httpbench.drive(port, "/dashboard/", headers, args.threads, args.seconds, 10**7)
+        during = read()
     stop.set()
     flooder.join()
     return alone, during, flood["result"], used.cores

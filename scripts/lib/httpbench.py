@@ -152,13 +152,16 @@ class Result:
 
 
 def drive(port: int, paths: str | Sequence[str], headers: dict, threads: int, seconds: float,
-          max_requests: int, *, timeout: float = 30) -> Result:
+          max_requests: int, *, timeout: float = 30, connection_per_request: bool = False
+          ) -> Result:
     """Request ``paths`` from ``threads`` keep-alive connections until ``seconds`` have passed
     or ``max_requests`` have been sent, whichever comes first.
 
     With several paths each client cycles through them from its own starting point, so that
     the clients do not all ask for the same one at once. A failed connection counts as an
-    error and is reopened.
+    error and is reopened. ``connection_per_request`` opens a connection for each request, as
+    a reverse proxy does by default: gunicorn's workers then share the requests, where a few
+    keep-alive connections stay with the worker that accepted them (often all with one).
     """
     paths = [paths] if isinstance(paths, str) else list(paths)
     result, lock = Result(), threading.Lock()
@@ -183,6 +186,9 @@ def drive(port: int, paths: str | Sequence[str], headers: dict, threads: int, se
                 conn.close()
                 conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
             elapsed = time.perf_counter() - started
+            if connection_per_request:
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
             with lock:
                 if status == 200:
                     result.latencies.append(elapsed)
