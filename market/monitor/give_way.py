@@ -28,6 +28,8 @@ from flask import Flask, current_app, request
 
 SLOTS = 256
 SLOT = struct.Struct("=qqd")  # worker's pid, its pages in flight, when its last page began
+NOT_PAGES = frozenset({"payment_webhooks", "health"})  # partners' posts, the proxy's probes
+_wait = time.sleep  # a test records the waits here
 
 
 class Board:
@@ -36,10 +38,12 @@ class Board:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.lock = threading.Lock()
+        self.turn = threading.Lock()  # this process's batches, one at a time
         self.map: mmap.mmap | None = None
         self.offset = -1
         self.owner = 0  # the pid that claimed the slot (a forked worker claims its own)
         self.pages = 0
+        self.began = 0.0
 
     def _claim(self) -> None:
         """This process's slot: its own from before, a free one, or one whose process is gone."""
@@ -58,7 +62,7 @@ class Board:
             self.offset = (chosen if chosen is not None else pid % SLOTS) * SLOT.size
             SLOT.pack_into(board, self.offset, pid, 0, 0.0)
             fcntl.lockf(handle, fcntl.LOCK_UN)
-        self.map, self.owner, self.pages = board, pid, 0
+        self.map, self.owner, self.pages, self.began = board, pid, 0, 0.0
 
     def page(self, change: int) -> None:
         """A page began (+1) or ended (-1) in this process."""
@@ -66,8 +70,9 @@ class Board:
             if self.owner != os.getpid():
                 self._claim()
             self.pages = max(0, self.pages + change)
-            began = time.monotonic() if change > 0 else SLOT.unpack_from(self.map, self.offset)[2]
-            SLOT.pack_into(self.map, self.offset, self.owner, self.pages, began)
+            if change > 0:
+                self.began = time.monotonic()
+            SLOT.pack_into(self.map, self.offset, self.owner, self.pages, self.began)
 
     def busy_since(self, since: float) -> bool:
         """Whether any worker has begun a page since ``since`` (monotonic) or is serving one
@@ -92,8 +97,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-_boards: dict[str, Board] = {}
-_turns: dict[str, threading.Lock] = {}
+_boards: dict[str, Board] = {}  # by instance path: one deployment's workers share a board
 
 
 def board_path(app: Flask) -> Path:
@@ -102,12 +106,6 @@ def board_path(app: Flask) -> Path:
 
 def _board() -> Board:
     return _boards[current_app.instance_path]
-
-
-_wait = time.sleep
-
-
-NOT_PAGES = frozenset({"payment_webhooks", "health"})  # partners' posts, the proxy's probes
 
 
 def _page_started() -> None:
@@ -129,16 +127,16 @@ def notices_take_turns() -> Iterator[None]:
     if share <= 0:
         yield
         return
-    with _turns[current_app.instance_path]:
+    board = _board()
+    with board.turn:
         started = time.monotonic()
         yield
-        if _board().busy_since(started):
+        if board.busy_since(started):
             _wait((time.monotonic() - started) * share)
 
 
 def init_app(app: Flask) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _boards.setdefault(app.instance_path, Board(board_path(app)))
-    _turns.setdefault(app.instance_path, threading.Lock())
     app.before_request(_page_started)
     app.teardown_request(_page_ended)
