@@ -16,15 +16,19 @@
 - signed batches of 1,000 notices (``POST /api/v1/webhooks/payments/batch``), against a bare
   psycopg ``INSERT ... ON CONFLICT DO NOTHING`` of the same number of rows of the same shape
   into the same table, 1,000 rows a statement, one commit per statement;
-- the dashboard read alone, and right after during a flood of notices (each flood its own
-  pair, so that the machine's other work weighs on both of a pair alike): a province's peak
+- the dashboard read alone, right after during a flood of notices, and right after alone again
+  (each flood its own three readings, so that the machine's other work weighs on the three
+  alike, and a drift of the machine's pace cancels out in the two alone): a province's peak
   (``--peak-rate`` notices/s; the README derives about 90/s for 100,000 stalls) one per
   request from ``--threads`` clients, the same peak sent as one batch a second, one partner
   sending batches of 1,000 back to back (as fast as the server takes them, its batches giving
   way to the pages: ``market/monitor/give_way.py``), and the same on the server whose commits
   wait for the disk, which also sets ``MARKET_PAYMENT_BATCH_GIVE_WAY=0`` (its batches never
   give way, as before; a batch's commit always waits for the disk); with
-  the cores the web workers, PostgreSQL and the benchmark's own clients used meanwhile.
+  the cores the web workers, PostgreSQL and the benchmark's own clients used meanwhile;
+- the CPU time per request of ``/healthz``, a notice sent alone, a notice in a batch and the
+  dashboard, in the web workers and in PostgreSQL (from ``/proc``): what the shares above
+  follow from, and steadier than the rates on a shared machine.
 
     .venv/bin/python scripts/bench_ingest.py [--database-url postgresql+psycopg://.../bench_ingest]
         [--workers 2] [--threads 4] [--seconds 8] [--runs 3] [--stalls 10000] [--peak-rate 100]
@@ -32,8 +36,8 @@
 The database is created, migrated and filled with ``--stalls`` stalls of the load-data
 generator when it has none; a partner, an administrator and the day's snapshots are added.
 Every notice pays a registered account, so each is applied (counted in its stall's day).
-Interleaved run by run; medians of the runs (for the dashboard, the median of the pairs'
-ratios), printed as Markdown tables.
+Interleaved run by run; medians of the runs (for the dashboard, the median of the ratios
+of each flood's reading to the mean of the two alone around it), printed as Markdown tables.
 """
 from __future__ import annotations
 
@@ -231,16 +235,19 @@ def bare_insert(database_url: str, partner_id: int, notices: Notices, rows: int)
 
 
 def dashboard_pair(port: int, headers: dict, args, secret: str, notices: Notices, rate: float,
-                   per_request: int, threads: int, groups: dict[str, list[int]]):
-    """The dashboard alone, then at once during a flood of notices on the same server: a pair
-    measured within seconds of each other, so that the machine's other work weighs on both
-    alike. (alone, during, the flood's (seconds, notices, failures), the cores each group of
-    processes used during the flood)."""
+                   per_request: int, threads: int, groups: dict):
+    """The dashboard alone, then at once during a flood of notices on the same server, then
+    alone again: the flood measured between two readings without it, within seconds of each
+    other, so that the machine's other work weighs on the three alike and a drift of the
+    machine's pace over the three cancels out in their mean. (alone before, during, alone
+    after, the flood's (seconds, notices, failures), the cores each group of processes used
+    during the flood, the CPU seconds per dashboard request each group used alone before)."""
     def read() -> httpbench.Result:  # people's requests arrive through the proxy
         return httpbench.drive(port, "/dashboard/", headers, args.threads, args.seconds, 10**7,
                                connection_per_request=True)
 
-    alone = read()
+    with httpbench.Cores(groups) as alone_used:
+        before = read()
     stop, flood = threading.Event(), {}
     flooder = threading.Thread(target=flood_into, args=(
         flood, port, secret, notices, args.seconds * 3, stop, rate, per_request, threads))
@@ -250,7 +257,10 @@ def dashboard_pair(port: int, headers: dict, args, secret: str, notices: Notices
         during = read()
     stop.set()
     flooder.join()
-    return alone, during, flood["result"], used.cores
+    after = read()
+    per_request = {name: used / max(1, len(before.latencies))
+                   for name, used in alone_used.seconds.items()}
+    return before, during, after, flood["result"], used.cores, per_request
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -283,6 +293,17 @@ def main(argv: list[str] | None = None) -> int:
         env={"MARKET_SECRET_KEY": "bench-ingest", "MARKET_PAYMENT_NOTICE_WAITS_FOR_DISK": "true",
              "MARKET_PAYMENT_PAYEE_KEEP_SECONDS": "0"})
     rates: dict[str, list[float]] = defaultdict(list)
+
+    database_server = httpbench.postmaster()
+
+    def costs(at: int) -> dict:  # the groups of processes whose CPU counts
+        return {"web": lambda: httpbench.tree_cpu_seconds(servers[at].pid),
+                "postgres": lambda: httpbench.tree_cpu_seconds(database_server),
+                "benchmark": lambda: httpbench.process_cpu_seconds(os.getpid())}
+
+    def cpu_per(name: str, used: httpbench.Cores, count: int) -> None:
+        for group, used_seconds in used.seconds.items():
+            rates[f"cpu_{name}_{group}"].append(used_seconds / max(1, count))
     servers = {port: server, durable_port: durable, before_port: before}
     errors = 0
     try:
@@ -297,20 +318,26 @@ def main(argv: list[str] | None = None) -> int:
         for warmed in (port, durable_port):
             warm(warmed, setup["secret"], setup["numbers"], 2 * args.threads)
         for _run in range(args.runs):
-            health = httpbench.drive(port, "/healthz", {}, args.threads, args.seconds, 10**7)
+            with httpbench.Cores(costs(port)) as used:
+                health = httpbench.drive(port, "/healthz", {}, args.threads, args.seconds, 10**7)
             rates["healthz"].append(health.rate)
-            seconds, done, failed = post_loop(port, setup["secret"], notices, 1, args.threads,
-                                              args.seconds)
+            cpu_per("healthz", used, len(health.latencies))
+            with httpbench.Cores(costs(port)) as used:
+                seconds, done, failed = post_loop(port, setup["secret"], notices, 1, args.threads,
+                                                  args.seconds)
             rates["single"].append(done / seconds)
+            cpu_per("single", used, done)
             seconds, done, failed_durable = post_loop(durable_port, setup["secret"], notices, 1,
                                                       args.threads, args.seconds)
             rates["single_durable"].append(done / seconds)
             seconds, done, failed_before = post_loop(before_port, setup["secret"], notices, 1,
                                                      args.threads, args.seconds)
             rates["single_before"].append(done / seconds)
-            seconds, done, failed_batch = post_loop(port, setup["secret"], notices, BATCH,
-                                                    args.threads, args.seconds)
+            with httpbench.Cores(costs(port)) as used:
+                seconds, done, failed_batch = post_loop(port, setup["secret"], notices, BATCH,
+                                                        args.threads, args.seconds)
             rates["batch"].append(done / seconds)
+            cpu_per("batch", used, done)
             rates["bare"].append(bare_insert(args.database_url, setup["partner_id"], notices,
                                              max(BATCH, int(done))))
             for name, at, rate, per_request, threads in (
@@ -318,18 +345,21 @@ def main(argv: list[str] | None = None) -> int:
                     ("peak_batches", port, args.peak_rate, max(1, int(args.peak_rate)), 1),
                     ("flood", port, 0, BATCH, 1),
                     ("flood_before", durable_port, 0, BATCH, 1)):
-                alone, during, flood, cores = dashboard_pair(
+                earlier, during, later, flood, cores, dashboard_cpu = dashboard_pair(
                     at, dashboard, args, setup["secret"], notices, rate, per_request, threads,
-                    {"web": httpbench.workers_of(servers[at]),
-                     "postgres": httpbench.postgres_processes(), "benchmark": [os.getpid()]})
-                rates[f"dashboard_alone_{name}"].append(alone.rate)
+                    costs(at))
+                alone = (earlier.rate + later.rate) / 2
+                rates[f"dashboard_alone_{name}"].append(alone)
                 rates[f"dashboard_{name}"].append(during.rate)
-                rates[f"ratio_{name}"].append(during.rate / alone.rate)
+                rates[f"ratio_{name}"].append(during.rate / alone)
                 seconds, done, failed_flood = flood
                 rates[name].append(done / seconds)
-                for group, used in cores.items():
-                    rates[f"cores_{name}_{group}"].append(used)
-                errors += failed_flood + during.errors + alone.errors
+                for group, used_cores in cores.items():
+                    rates[f"cores_{name}_{group}"].append(used_cores)
+                if name == "peak":
+                    for group, used_seconds in dashboard_cpu.items():
+                        rates[f"cpu_dashboard_{group}"].append(used_seconds)
+                errors += failed_flood + during.errors + earlier.errors + later.errors
             errors += failed + failed_durable + failed_before + failed_batch + health.errors
     finally:
         httpbench.stop_server(server)
@@ -366,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, flood, needed in floods:
         rows += [
             (f"dashboard during {flood}", f"{median[f'dashboard_{name}']:,.1f} req/s",
-             f"dashboard alone just before ({median[f'dashboard_alone_{name}']:,.1f} req/s)",
+             f"dashboard alone just before and after ({median[f'dashboard_alone_{name}']:,.1f} req/s)",
              median[f"ratio_{name}"], f"≥ {needed * 100:.0f} %" if needed else "", needed),
             ("that flood", f"{median[name]:,.0f} notices/s", "", None, "", ""),
         ]
@@ -384,6 +414,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {flood} | " + " | ".join(
             f"{median[f'cores_{name}_{group}']:.2f}" for group in ("web", "postgres", "benchmark"))
             + " |")
+    print("\nCPU per request (per notice for batches), in ms, medians; what the province's peak of "
+          f"{args.peak_rate:,.0f} notices/s one per request takes of the machine follows from "
+          "it:\n")
+    print("| request | web workers | PostgreSQL | benchmark clients | web + PostgreSQL |")
+    print("|---|---:|---:|---:|---:|")
+    for name, what in (("healthz", "`/healthz`"), ("single", "one notice per request"),
+                       ("batch", "a notice in a batch of 1,000"),
+                       ("dashboard", "the dashboard (alone)")):
+        ms = {group: median[f"cpu_{name}_{group}"] * 1000
+              for group in ("web", "postgres", "benchmark")}
+        print(f"| {what} | {ms['web']:.2f} | {ms['postgres']:.2f} | {ms['benchmark']:.2f} | "
+              f"{ms['web'] + ms['postgres']:.2f} |")
+    peak_cores = args.peak_rate * (median["cpu_single_web"] + median["cpu_single_postgres"])
+    print(f"\nThe peak one per request: {peak_cores:.2f} cores of web workers and PostgreSQL "
+          f"({os.cpu_count()} on this machine).")
     return 0
 
 

@@ -24,7 +24,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self
@@ -212,53 +212,73 @@ def percentile(values: Sequence[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def workers_of(server: subprocess.Popen) -> list[int]:
-    """The pids of a gunicorn's worker processes (Linux; none elsewhere)."""
-    try:
-        return [int(p) for p in Path(f"/proc/{server.pid}/task/{server.pid}/children")
-                .read_text().split()]
-    except OSError:
-        return []
+def _stat(pid: int) -> list[str]:
+    """``/proc/PID/stat`` after the command name: [state, ppid, ...] (fields 3 onwards)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
-def postgres_processes() -> list[int]:
-    """The pids of this machine's PostgreSQL processes (Linux; none elsewhere)."""
+def _children(pid: int) -> list[int]:
     found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and (entry / "comm").read_text().startswith("postgres"):
-                found.append(int(entry.name))
-        except OSError:
-            pass
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
     return found
 
 
-def cpu_seconds(pids: Sequence[int]) -> float:
-    """CPU time (user + system) the processes have used so far, those still running."""
-    tick, total = os.sysconf("SC_CLK_TCK"), 0
-    for pid in pids:
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time (user + system) used so far by ``root`` and all its descendants: those alive
+    now, and those gone once their parent has waited for them (the kernel adds a reaped
+    child's time to its parent's). A PostgreSQL backend or a gunicorn worker that ends
+    during a measure is then still counted, and one that starts is counted too (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def used(pid: int) -> int:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            fields = _stat(pid)
+            ticks = sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+            return ticks + sum(used(child) for child in _children(pid))
+        except (OSError, ValueError):
+            return 0  # gone meanwhile: its parent has (or will have) its time
+
+    return used(root) / tick
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of one process and its threads so far, not its children."""
+    fields = _stat(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postmaster() -> int | None:
+    """The pid of this machine's PostgreSQL server (the postgres process whose parent is not
+    one), or None (Linux)."""
+    for entry in Path("/proc").iterdir():
+        try:
+            if (entry.name.isdigit() and (entry / "comm").read_text().startswith("postgres")
+                    and not (Path(f"/proc/{_stat(int(entry.name))[1]}/comm").read_text()
+                             .startswith("postgres"))):
+                return int(entry.name)
         except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / tick
+            pass
+    return None
 
 
 class Cores:
-    """Cores used, on average, by groups of processes over a stretch of time:
-    ``with Cores({"web": pids, ...}) as used: ...`` then ``used.cores["web"]``."""
+    """Cores used, on average, by groups of processes over a stretch of time, each group given
+    by a function answering its CPU seconds so far:
+    ``with Cores({"web": lambda: tree_cpu_seconds(server.pid), ...}) as used: ...`` then
+    ``used.cores["web"]`` (and the CPU seconds themselves, ``used.seconds["web"]``)."""
 
-    def __init__(self, groups: dict[str, Sequence[int]]) -> None:
+    def __init__(self, groups: dict[str, Callable[[], float]]) -> None:
         self.groups = groups
         self.cores: dict[str, float] = {}
+        self.seconds: dict[str, float] = {}
 
     def __enter__(self) -> Self:
         self.started = time.monotonic()
-        self.before = {name: cpu_seconds(pids) for name, pids in self.groups.items()}
+        self.before = {name: cpu() for name, cpu in self.groups.items()}
         return self
 
     def __exit__(self, *exc) -> None:
         elapsed = time.monotonic() - self.started
-        self.cores = {name: (cpu_seconds(pids) - self.before[name]) / elapsed
-                      for name, pids in self.groups.items()}
+        self.seconds = {name: cpu() - self.before[name] for name, cpu in self.groups.items()}
+        self.cores = {name: used / elapsed for name, used in self.seconds.items()}
